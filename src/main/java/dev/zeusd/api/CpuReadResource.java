@@ -1,0 +1,59 @@
+package dev.zeusd.api;
+
+import java.util.SortedSet;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.zeusd.api.response.CpuEnergyResponse;
+import dev.zeusd.api.response.CpuPowerResponse;
+import dev.zeusd.api.response.DeviceMaps;
+import dev.zeusd.config.ApiGroup;
+import dev.zeusd.service.cpu.CpuService;
+import dev.zeusd.service.cpu.PowerMw;
+
+/** CPU and DRAM energy and power from RAPL ({@code cpu-read}). */
+@Path("/cpu")
+@Produces(MediaType.APPLICATION_JSON)
+@RequiresGroup(ApiGroup.CPU_READ)
+public class CpuReadResource {
+    static final String CPU_IDS = "cpu_ids";
+
+    private final CpuService cpus;
+
+    @Inject
+    public CpuReadResource(CpuService cpus) {
+        this.cpus = cpus;
+    }
+
+    @GET
+    @Path("get_cumulative_energy")
+    public CompletionStage<Object> getCumulativeEnergy(@QueryParam(CPU_IDS) String cpuIds,
+            @QueryParam("cpu") String cpu, @QueryParam("dram") String dram) {
+        SortedSet<Integer> ids = ids(cpuIds);
+        boolean wantCpu = QueryParams.requireBool("cpu", cpu);
+        boolean wantDram = QueryParams.requireBool("dram", dram);
+        return cpus.cumulativeEnergy(ids).thenApply(samples -> DeviceMaps.byId(samples,
+                s -> new CpuEnergyResponse(wantCpu ? s.packageUj() : null, wantDram ? s.dramUj() : null)));
+    }
+
+    @GET
+    @Path("get_power")
+    public CompletionStage<CpuPowerResponse> getPower(@QueryParam(CPU_IDS) String cpuIds) {
+        return cpus.power(ids(cpuIds)).thenApply(power -> new CpuPowerResponse(System.currentTimeMillis(),
+                DeviceMaps.byId(power, CpuReadResource::toJson)));
+    }
+
+    static CpuPowerResponse.PackagePower toJson(PowerMw power) {
+        return new CpuPowerResponse.PackagePower(power.cpuMw(), power.dramMw());
+    }
+
+    private SortedSet<Integer> ids(String cpuIds) {
+        return DeviceIds.optional(CPU_IDS, cpuIds, "CPU", cpus.ids());
+    }
+}

@@ -1,0 +1,86 @@
+package dev.zeusd.api;
+
+import java.util.concurrent.CompletionException;
+
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import dev.zeusd.api.response.DeviceErrorsResponse;
+import dev.zeusd.api.response.DeviceMaps;
+import dev.zeusd.api.response.ErrorResponse;
+import dev.zeusd.device.DeviceException;
+import dev.zeusd.service.DeviceFailures;
+import io.vertx.core.http.HttpServerRequest;
+
+/** Turns every failure into the JSON shapes of the contract; nothing reaches the client as an HTML page. */
+public class ErrorMappers {
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @ServerExceptionMapper
+    public Response apiError(ApiException e) {
+        return error(e.status(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response deviceFailures(DeviceFailures e) {
+        return json(e.worstStatus(), new DeviceErrorsResponse(DeviceMaps.byId(e.failures(), Throwable::getMessage)));
+    }
+
+    @ServerExceptionMapper
+    public Response deviceError(DeviceException e) {
+        return error(e.kind().httpStatus(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e, HttpServerRequest request) {
+        return error(404, "no such endpoint: " + request.method() + " " + request.path());
+    }
+
+    @ServerExceptionMapper
+    public Response notAllowed(NotAllowedException e, HttpServerRequest request) {
+        Response response = error(405, "method " + request.method() + " is not allowed on " + request.path());
+        String allow = e.getResponse().getHeaderString("Allow");
+        return allow == null || allow.isBlank() ? response : Response.fromResponse(response).header("Allow", allow).build();
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        return error(e.getResponse().getStatus(), e.getMessage());
+    }
+
+    /** Failed asynchronous results arrive wrapped; answer for what is inside. */
+    @ServerExceptionMapper
+    public Response completion(CompletionException e, HttpServerRequest request) {
+        Throwable cause = e.getCause();
+        if (cause instanceof DeviceFailures failures) {
+            return deviceFailures(failures);
+        }
+        if (cause instanceof DeviceException device) {
+            return deviceError(device);
+        }
+        if (cause instanceof ApiException api) {
+            return apiError(api);
+        }
+        return internal(cause == null ? e : cause, request);
+    }
+
+    @ServerExceptionMapper
+    public Response internal(Throwable e, HttpServerRequest request) {
+        LOG.errorf(e, "Internal error on %s %s", request.method(), request.path());
+        return error(500, "internal error: " + e.getClass().getSimpleName());
+    }
+
+    static Response error(int status, String message) {
+        return json(status, new ErrorResponse(message));
+    }
+
+    private static Response json(int status, Object body) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+    }
+}

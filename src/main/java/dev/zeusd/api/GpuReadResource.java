@@ -1,0 +1,77 @@
+package dev.zeusd.api;
+
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.zeusd.api.response.DeviceMaps;
+import dev.zeusd.api.response.GpuPowerResponse;
+import dev.zeusd.api.response.GpuValues;
+import dev.zeusd.config.ApiGroup;
+import dev.zeusd.device.GpuDevice;
+import dev.zeusd.service.gpu.GpuService;
+
+/** One-shot GPU reads ({@code gpu-read}). */
+@Path("/gpu")
+@Produces(MediaType.APPLICATION_JSON)
+@RequiresGroup(ApiGroup.GPU_READ)
+public class GpuReadResource {
+    static final String GPU_IDS = "gpu_ids";
+
+    private final GpuService gpus;
+
+    @Inject
+    public GpuReadResource(GpuService gpus) {
+        this.gpus = gpus;
+    }
+
+    @GET
+    @Path("get_power")
+    public CompletionStage<GpuPowerResponse> getPower(@QueryParam(GPU_IDS) String gpuIds) {
+        return gpus.read(ids(gpuIds), GpuDevice::powerMw)
+                .thenApply(power -> new GpuPowerResponse(System.currentTimeMillis(), DeviceMaps.byId(power, mw -> mw)));
+    }
+
+    @GET
+    @Path("get_cumulative_energy")
+    public CompletionStage<Object> getCumulativeEnergy(@QueryParam(GPU_IDS) String gpuIds) {
+        return readEach(gpuIds, gpu -> new GpuValues.Energy(gpu.totalEnergyMj()));
+    }
+
+    @GET
+    @Path("get_power_limit")
+    public CompletionStage<Object> getPowerLimit(@QueryParam(GPU_IDS) String gpuIds) {
+        return readEach(gpuIds, gpu -> new GpuValues.PowerLimit(gpu.powerLimitMw()));
+    }
+
+    @GET
+    @Path("get_power_limit_constraints")
+    public CompletionStage<Object> getPowerLimitConstraints(@QueryParam(GPU_IDS) String gpuIds) {
+        return readEach(gpuIds, gpu -> {
+            var constraints = gpu.powerLimitConstraints();
+            return new GpuValues.PowerLimitConstraints(constraints.minPowerLimitMw(), constraints.maxPowerLimitMw());
+        });
+    }
+
+    @GET
+    @Path("get_persistence_mode")
+    public CompletionStage<Object> getPersistenceMode(@QueryParam(GPU_IDS) String gpuIds) {
+        return readEach(gpuIds, gpu -> new GpuValues.PersistenceMode(gpu.persistenceMode()));
+    }
+
+    private <T> CompletionStage<Object> readEach(String gpuIds, Function<GpuDevice, T> read) {
+        return gpus.read(ids(gpuIds), read).thenApply((SortedMap<Integer, T> values) -> DeviceMaps.byId(values, v -> v));
+    }
+
+    private SortedSet<Integer> ids(String gpuIds) {
+        return DeviceIds.optional(GPU_IDS, gpuIds, "GPU", gpus.ids());
+    }
+}

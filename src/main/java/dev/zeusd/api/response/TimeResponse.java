@@ -1,0 +1,4 @@
+package dev.zeusd.api.response;
+
+public record TimeResponse(long timestampMs) {
+}

@@ -1,0 +1,69 @@
+package dev.zeusd.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+
+import dev.zeusd.lifecycle.StartupException;
+import picocli.CommandLine;
+
+/**
+ * Exit codes and error reporting shared by every command: 0 success, 1 a runtime or startup failure reported as one
+ * sentence on stderr, 2 a usage error (picocli's own message).
+ */
+public abstract class BaseCommand {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
+
+    /** Builds the command line with our error handling; stdout carries only command output, logs go to stderr. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new ZeusdCommand());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setExecutionExceptionHandler(BaseCommand::handle);
+        commandLine.setParameterExceptionHandler(BaseCommand::usageError);
+        return commandLine;
+    }
+
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("zeusd: " + e.getMessage());
+        err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        PrintWriter err = commandLine.getErr();
+        if (e instanceof StartupException || e instanceof CommandFailure) {
+            err.println("zeusd: " + e.getMessage());
+        } else {
+            err.println("zeusd: unexpected error: " + e);
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return EXIT_FAILURE;
+    }
+
+    /** A command could not do its job; the message is one sentence for the user. */
+    public static class CommandFailure extends RuntimeException {
+        public CommandFailure(String sentence) {
+            super(sentence, null, false, false);
+        }
+    }
+
+    /** The version the build wrote into zeusd-version.properties. */
+    public static class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties properties = new Properties();
+            try (InputStream in = Version.class.getResourceAsStream("/zeusd-version.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[] { "zeusd " + properties.getProperty("version", "unknown") };
+        }
+    }
+}

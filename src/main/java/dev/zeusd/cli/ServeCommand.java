@@ -1,0 +1,116 @@
+package dev.zeusd.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.zeusd.config.ApiGroup;
+import dev.zeusd.config.BootConfig;
+import dev.zeusd.config.TransportMode;
+import dev.zeusd.config.ZeusdConfig;
+import dev.zeusd.lifecycle.HttpListener;
+import dev.zeusd.lifecycle.StartupChecks;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code zeusd serve}. Flags become {@code zeusd.*} system properties, so they win over the environment and
+ * application.properties; then the settings are checked and the listener chosen before Quarkus boots.
+ */
+@Command(name = "serve", description = "Start the Zeus daemon", mixinStandardHelpOptions = true,
+        versionProvider = BaseCommand.Version.class, showDefaultValues = true,
+        defaultValueProvider = ConfigDefaults.class, sortOptions = false,
+        customSynopsis = "zeusd serve [OPTIONS]", synopsisHeading = "Usage: ")
+public class ServeCommand extends BaseCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--mode", paramLabel = "<MODE>",
+            description = "Operating mode: uds (Unix domain socket) or tcp (TCP)")
+    TransportMode mode;
+
+    @Option(names = "--socket-path", paramLabel = "<SOCKET_PATH>", description = "[UDS mode] Path to the socket Zeusd will listen on")
+    String socketPath;
+
+    @Option(names = "--socket-permissions", paramLabel = "<SOCKET_PERMISSIONS>", description = "[UDS mode] Permissions for the socket file to be created (octal)")
+    String socketPermissions;
+
+    @Option(names = "--socket-uid", paramLabel = "<SOCKET_UID>", description = "[UDS mode] UID to chown the socket file to")
+    Integer socketUid;
+
+    @Option(names = "--socket-gid", paramLabel = "<SOCKET_GID>", description = "[UDS mode] GID to chown the socket file to")
+    Integer socketGid;
+
+    @Option(names = "--tcp-bind-address", paramLabel = "<TCP_BIND_ADDRESS>", description = "[TCP mode] Address to bind to")
+    String tcpBindAddress;
+
+    @Option(names = "--num-workers", paramLabel = "<NUM_WORKERS>",
+            description = "Number of worker threads to use. Default is the number of logical CPUs")
+    Integer numWorkers;
+
+    @Option(names = "--gpu-power-poll-hz", paramLabel = "<GPU_POWER_POLL_HZ>", description = "GPU power polling frequency in Hz for the streaming endpoint")
+    Integer gpuPowerPollHz;
+
+    @Option(names = "--cpu-power-poll-hz", paramLabel = "<CPU_POWER_POLL_HZ>",
+            description = "CPU RAPL power polling frequency in Hz for the streaming endpoint")
+    Integer cpuPowerPollHz;
+
+    @Option(names = "--enable", split = ",", converter = ApiGroupArgument.class, paramLabel = "<ENABLE>",
+            description = { "API groups to enable, comma-separated. Groups that require root will cause the daemon "
+                    + "to exit at startup if it is not running as root. Possible values:",
+                    "  gpu-control: GPU control operations (set power limit, clocks, persistence mode). Requires root",
+                    "  gpu-read:    GPU read operations (power reading, energy consumption)",
+                    "  cpu-read:    CPU RAPL read operations (energy, power). Requires root" })
+    List<ApiGroup> enable;
+
+    @Option(names = "--signing-key-path", paramLabel = "<SIGNING_KEY_PATH>", description = "Path to the HMAC-SHA256 signing key file for JWT "
+            + "authentication. If not provided, authentication is disabled")
+    String signingKeyPath;
+
+    @Option(names = "--simulate", description = "Serve simulated devices (4 GPUs, 2 CPU packages); needs no root")
+    Boolean simulate;
+
+    @Option(names = "--nvml-library", paramLabel = "<PATH>", description = "Load NVML from this file instead of libnvidia-ml.so.1")
+    String nvmlLibrary;
+
+    @Option(names = "--rapl-root", paramLabel = "<DIR>", description = "Read RAPL from this directory instead of /sys/class/powercap")
+    String raplRoot;
+
+    @Option(names = "--allow-unprivileged",
+            description = "Skip the root check (fake devices, or permissions granted another way)")
+    Boolean allowUnprivileged;
+
+    @Override
+    public Integer call() {
+        exportFlagsAsConfig(spec.commandLine().getParseResult());
+        ZeusdConfig config = BootConfig.load().getConfigMapping(ZeusdConfig.class);
+        StartupChecks.verify(config);
+        HttpListener.quarkusProperties(config).forEach(System::setProperty);
+        return QuarkusLauncher.serve();
+    }
+
+    private static void exportFlagsAsConfig(CommandLine.ParseResult parseResult) {
+        for (CommandLine.Model.OptionSpec option : parseResult.matchedOptions()) {
+            if (option.usageHelp() || option.versionHelp()) {
+                continue;
+            }
+            List<String> values = parseResult.matchedOption(option.longestName()).stringValues();
+            String value = option.arity().max() == 0 && values.isEmpty() ? "true" : String.join(",", values);
+            System.setProperty(ConfigDefaults.propertyName(option), value);
+        }
+    }
+
+    /** Parses one {@code --enable} item so that an unknown group is a usage error. */
+    static class ApiGroupArgument implements CommandLine.ITypeConverter<ApiGroup> {
+        @Override
+        public ApiGroup convert(String value) {
+            try {
+                return ApiGroup.fromWireName(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

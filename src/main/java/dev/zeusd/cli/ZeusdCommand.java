@@ -1,0 +1,9 @@
+package dev.zeusd.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "zeusd", mixinStandardHelpOptions = true, versionProvider = BaseCommand.Version.class,
+        description = "The Zeus daemon manages and monitors compute devices on the node",
+        subcommands = { ServeCommand.class, picocli.CommandLine.HelpCommand.class })
+public class ZeusdCommand {
+}

@@ -1,0 +1,56 @@
+package dev.zeusd.config;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The API groups that {@code --enable} switches on, in the canonical order /discover lists them. */
+public enum ApiGroup {
+    GPU_CONTROL("gpu-control", true, "GPU control operations (set power limit, clocks, persistence mode). Requires root"),
+    GPU_READ("gpu-read", false, "GPU read operations (power reading, energy consumption)"),
+    CPU_READ("cpu-read", true, "CPU RAPL read operations (energy, power). Requires root");
+
+    private final String wireName;
+    private final boolean requiresRoot;
+    private final String description;
+
+    ApiGroup(String wireName, boolean requiresRoot, String description) {
+        this.wireName = wireName;
+        this.requiresRoot = requiresRoot;
+        this.description = description;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public boolean requiresRoot() {
+        return requiresRoot;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public boolean needsGpus() {
+        return this != CPU_READ;
+    }
+
+    public static ApiGroup fromWireName(String name) {
+        String trimmed = name.trim();
+        for (ApiGroup group : values()) {
+            if (group.wireName.equals(trimmed)) {
+                return group;
+            }
+        }
+        throw new IllegalArgumentException("unknown API group '" + trimmed + "' (valid: " + validNames() + ")");
+    }
+
+    public static String validNames() {
+        return Arrays.stream(values()).map(ApiGroup::wireName).collect(Collectors.joining(", "));
+    }
+
+    @Override
+    public String toString() {
+        return wireName;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.zeusd.config;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Every setting of the daemon. One rule links the three ways to set one: the flag {@code --socket-path}, the property
+ * {@code zeusd.socket-path} and the environment variable {@code ZEUSD_SOCKET_PATH}; a flag wins over the others.
+ * The names stay flat (no nested groups) so that this rule holds for every option.
+ */
+@ConfigMapping(prefix = "zeusd")
+public interface ZeusdConfig {
+    @WithDefault("uds")
+    TransportMode mode();
+
+    @WithDefault("/run/zeusd/zeusd.sock")
+    String socketPath();
+
+    /** Octal, applied to the socket file after bind. */
+    @WithDefault("666")
+    String socketPermissions();
+
+    OptionalInt socketUid();
+
+    OptionalInt socketGid();
+
+    @WithDefault("127.0.0.1:4938")
+    String tcpBindAddress();
+
+    /** Event-loop threads; absent means the number of logical CPUs. */
+    OptionalInt numWorkers();
+
+    @WithDefault("20")
+    int gpuPowerPollHz();
+
+    @WithDefault("10")
+    int cpuPowerPollHz();
+
+    @WithDefault("gpu-control,gpu-read,cpu-read")
+    List<@WithConverter(ApiGroupConverter.class) ApiGroup> enable();
+
+    Optional<String> signingKeyPath();
+
+    /** Serve simulated devices instead of NVML and RAPL. */
+    @WithDefault("false")
+    boolean simulate();
+
+    Optional<String> nvmlLibrary();
+
+    @WithDefault("/sys/class/powercap")
+    String raplRoot();
+
+    /** Skip the root check, for fake devices or hosts where permissions were granted another way. */
+    @WithDefault("false")
+    boolean allowUnprivileged();
+
+    default Set<ApiGroup> enabledGroups() {
+        List<ApiGroup> groups = enable();
+        return groups.isEmpty() ? EnumSet.noneOf(ApiGroup.class) : EnumSet.copyOf(groups);
+    }
+
+    default boolean gpusNeeded() {
+        return enabledGroups().stream().anyMatch(ApiGroup::needsGpus);
+    }
+
+    default boolean cpusNeeded() {
+        return enabledGroups().contains(ApiGroup.CPU_READ);
+    }
+}

@@ -1,0 +1,12 @@
+package dev.zeusd.device;
+
+import java.util.List;
+
+/** The RAPL packages of the node, in ascending index order. */
+public interface CpuBackend {
+    List<CpuPackage> packages();
+
+    static CpuBackend none() {
+        return List::of;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.zeusd.device;
+
+/** What went wrong on a device, independent of the backend; the API layer turns each kind into a status code. */
+public enum DeviceErrorKind {
+    NOT_FOUND(400),
+    INVALID_ARGUMENT(400),
+    NOT_SUPPORTED(400),
+    NO_PERMISSION(403),
+    INTERNAL(500);
+
+    private final int httpStatus;
+
+    DeviceErrorKind(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.zeusd.lifecycle;
+
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.zeusd.config.ZeusdConfig;
+import dev.zeusd.device.CpuBackend;
+import dev.zeusd.device.GpuBackend;
+import dev.zeusd.device.cpu.sim.SimulatedCpuBackend;
+import dev.zeusd.device.gpu.sim.SimulatedGpuBackend;
+import dev.zeusd.service.cpu.CpuService;
+import dev.zeusd.service.gpu.GpuService;
+import io.quarkus.runtime.Startup;
+
+/**
+ * The one place that picks device backends. Only the devices the enabled groups need are initialised: without a GPU
+ * group NVML is never loaded, without cpu-read RAPL is never touched. Both are created at startup, not on the first
+ * request, so a broken device stops the daemon before it serves anything.
+ */
+@Singleton
+public class DeviceServices {
+    private static final Logger LOG = Logger.getLogger(DeviceServices.class);
+
+    @Produces
+    @Singleton
+    @Startup
+    GpuService gpuService(ZeusdConfig config) {
+        GpuBackend backend = GpuBackend.none();
+        if (config.gpusNeeded()) {
+            backend = config.simulate() ? new SimulatedGpuBackend(SimulatedGpuBackend.DEFAULT_GPU_COUNT, System::nanoTime)
+                    : RealBackends.gpus(config);
+            LOG.infof("GPUs: %d (%s)", backend.devices().size(), config.simulate() ? "simulated" : "NVML");
+        }
+        return new GpuService(backend);
+    }
+
+    void closeGpus(@Disposes GpuService gpus) {
+        gpus.close();
+    }
+
+    @Produces
+    @Singleton
+    @Startup
+    CpuService cpuService(ZeusdConfig config) {
+        CpuBackend backend = CpuBackend.none();
+        if (config.cpusNeeded()) {
+            backend = config.simulate() ? new SimulatedCpuBackend(System::nanoTime) : RealBackends.cpus(config);
+            LOG.infof("CPU packages: %d (%s)", backend.packages().size(), config.simulate() ? "simulated" : "RAPL");
+        }
+        return new CpuService(backend.packages(), System::nanoTime);
+    }
+
+    void closeCpus(@Disposes CpuService cpus) {
+        cpus.close();
+    }
+}

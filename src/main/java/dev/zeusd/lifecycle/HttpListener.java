@@ -1,0 +1,53 @@
+package dev.zeusd.lifecycle;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.zeusd.config.TransportMode;
+import dev.zeusd.config.ZeusdConfig;
+
+/** Translates the transport settings into the Quarkus HTTP properties that choose the one listener. */
+public final class HttpListener {
+    private HttpListener() {
+    }
+
+    public static Map<String, String> quarkusProperties(ZeusdConfig config) {
+        Map<String, String> props = new LinkedHashMap<>();
+        if (config.mode() == TransportMode.UDS) {
+            props.put("quarkus.http.host-enabled", "false");
+            props.put("quarkus.http.domain-socket-enabled", "true");
+            props.put("quarkus.http.domain-socket", config.socketPath());
+        } else {
+            HostPort bind = HostPort.parse(config.tcpBindAddress());
+            props.put("quarkus.http.host-enabled", "true");
+            props.put("quarkus.http.domain-socket-enabled", "false");
+            props.put("quarkus.http.host", bind.host());
+            props.put("quarkus.http.port", Integer.toString(bind.port()));
+        }
+        config.numWorkers().ifPresent(n -> props.put("quarkus.http.io-threads", Integer.toString(n)));
+        return props;
+    }
+
+    /** {@code HOST:PORT}, with IPv6 hosts in brackets ({@code [::1]:4938}). */
+    public record HostPort(String host, int port) {
+        public static HostPort parse(String address) {
+            int colon = address.lastIndexOf(':');
+            if (colon > 0 && colon < address.length() - 1) {
+                String host = address.substring(0, colon);
+                if (host.startsWith("[") && host.endsWith("]")) {
+                    host = host.substring(1, host.length() - 1);
+                }
+                try {
+                    int port = Integer.parseInt(address.substring(colon + 1));
+                    if (port >= 0 && port <= 65535 && !host.isEmpty()) {
+                        return new HostPort(host, port);
+                    }
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+            }
+            throw new StartupException("--tcp-bind-address must be HOST:PORT, such as 127.0.0.1:4938, got '"
+                    + address + "'.");
+        }
+    }
+}

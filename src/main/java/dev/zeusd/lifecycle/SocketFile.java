@@ -1,0 +1,90 @@
+package dev.zeusd.lifecycle;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The Unix socket file before bind and after. Before: create its directory; refuse a path another server still
+ * answers on (Vert.x would delete and re-bind it, stealing the socket); remove a stale file left by a crash.
+ */
+public final class SocketFile {
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+
+    private SocketFile() {
+    }
+
+    public static void prepare(Path socket) {
+        try {
+            Path parent = socket.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new StartupException("Cannot create the socket directory for " + socket + ": " + e.getMessage()
+                    + ".", e);
+        }
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!isSocket(socket)) {
+            throw new StartupException(socket + " exists and is not a socket; remove it or choose another "
+                    + "--socket-path.");
+        }
+        if (answers(socket)) {
+            throw new StartupException("Another zeusd is listening on " + socket + ".");
+        }
+        try {
+            Files.delete(socket);
+        } catch (IOException e) {
+            throw new StartupException("Cannot remove the stale socket " + socket + ": " + e.getMessage() + ".", e);
+        }
+    }
+
+    static boolean isSocket(Path path) {
+        try {
+            int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return (mode & S_IFMT) == S_IFSOCK;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    static boolean answers(Path socket) {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            return channel.connect(UnixDomainSocketAddress.of(socket));
+        } catch (ConnectException e) {
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Parses an octal mode such as {@code 666} or {@code 0660}. */
+    public static Set<PosixFilePermission> parsePermissions(String octal) {
+        if (!octal.matches("0?[0-7]{3}")) {
+            throw new StartupException("--socket-permissions must be an octal mode such as 666, got '" + octal + "'.");
+        }
+        int mode = Integer.parseInt(octal, 8);
+        PosixFilePermission[] bits = { PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+                PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_READ };
+        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+        for (int bit = 0; bit < bits.length; bit++) {
+            if ((mode & (1 << bit)) != 0) {
+                permissions.add(bits[bit]);
+            }
+        }
+        return permissions;
+    }
+}

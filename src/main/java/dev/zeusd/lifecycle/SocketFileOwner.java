@@ -1,0 +1,86 @@
+package dev.zeusd.lifecycle;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.zeusd.config.TransportMode;
+import dev.zeusd.config.ZeusdConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * After bind: applies {@code --socket-permissions} and {@code --socket-uid/--socket-gid}. On clean shutdown: removes
+ * the socket file, but only if it is still the one we bound (same inode), never a successor's.
+ */
+@Singleton
+public class SocketFileOwner {
+    private static final Logger LOG = Logger.getLogger(SocketFileOwner.class);
+    private static final long BIND_WAIT_NANOS = 30_000_000_000L;
+    private Path socket;
+    private Object boundInode;
+
+    /**
+     * Vert.x binds the socket only after StartupEvent, so a short-lived thread waits for the file. Until then the
+     * file has the umask's mode, which is never wider than what we apply.
+     */
+    void onStart(@Observes StartupEvent event, ZeusdConfig config) {
+        if (config.mode() != TransportMode.UDS) {
+            return;
+        }
+        Thread thread = new Thread(() -> awaitBindAndApply(config), "zeusd-socket-owner");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void awaitBindAndApply(ZeusdConfig config) {
+        Path path = Path.of(config.socketPath());
+        long deadline = System.nanoTime() + BIND_WAIT_NANOS;
+        try {
+            while (!SocketFile.isSocket(path)) {
+                if (System.nanoTime() > deadline) {
+                    LOG.errorf("Socket %s did not appear; permissions not applied", path);
+                    return;
+                }
+                Thread.sleep(5);
+            }
+            apply(path, config);
+        } catch (IOException e) {
+            LOG.errorf("Cannot apply permissions or owner to %s: %s", path, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized void apply(Path path, ZeusdConfig config) throws IOException {
+        Files.setPosixFilePermissions(path, SocketFile.parsePermissions(config.socketPermissions()));
+        if (config.socketUid().isPresent()) {
+            Files.setAttribute(path, "unix:uid", config.socketUid().getAsInt(), LinkOption.NOFOLLOW_LINKS);
+        }
+        if (config.socketGid().isPresent()) {
+            Files.setAttribute(path, "unix:gid", config.socketGid().getAsInt(), LinkOption.NOFOLLOW_LINKS);
+        }
+        socket = path;
+        boundInode = Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+        LOG.infof("Listening on unix:%s (mode %s)", path, config.socketPermissions());
+    }
+
+    synchronized void onStop(@Observes ShutdownEvent event) {
+        if (socket == null) {
+            return;
+        }
+        try {
+            if (boundInode.equals(Files.getAttribute(socket, "unix:ino", LinkOption.NOFOLLOW_LINKS))) {
+                Files.deleteIfExists(socket);
+            }
+        } catch (IOException e) {
+            LOG.debugf("Socket file %s already gone: %s", socket, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.zeusd.lifecycle;
+
+import java.nio.file.Path;
+
+import dev.zeusd.config.TransportMode;
+import dev.zeusd.config.ZeusdConfig;
+
+/** Everything that can be checked before Quarkus boots, each failure one sentence. */
+public final class StartupChecks {
+    static final int MIN_POLL_HZ = 1;
+    static final int MAX_POLL_HZ = 1000;
+
+    private StartupChecks() {
+    }
+
+    public static void verify(ZeusdConfig config) {
+        checkPollRate("--gpu-power-poll-hz", config.gpuPowerPollHz());
+        checkPollRate("--cpu-power-poll-hz", config.cpuPowerPollHz());
+        if (config.numWorkers().isPresent() && config.numWorkers().getAsInt() < 1) {
+            throw new StartupException("--num-workers must be at least 1, got " + config.numWorkers().getAsInt() + ".");
+        }
+        if (config.enabledGroups().isEmpty()) {
+            throw new StartupException("--enable must name at least one API group.");
+        }
+        PrivilegeCheck.verify(config);
+        if (config.mode() == TransportMode.UDS) {
+            SocketFile.parsePermissions(config.socketPermissions());
+            SocketFile.prepare(Path.of(config.socketPath()));
+        } else {
+            HttpListener.HostPort.parse(config.tcpBindAddress());
+        }
+    }
+
+    private static void checkPollRate(String flag, int hz) {
+        if (hz < MIN_POLL_HZ || hz > MAX_POLL_HZ) {
+            throw new StartupException(flag + " must be between " + MIN_POLL_HZ + " and " + MAX_POLL_HZ + ", got "
+                    + hz + ".");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.zeusd.service.gpu;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+import dev.zeusd.device.DeviceException;
+import dev.zeusd.device.GpuBackend;
+import dev.zeusd.device.GpuDevice;
+import dev.zeusd.service.DeviceFailures;
+import dev.zeusd.service.DeviceWorkers;
+import dev.zeusd.service.FanOut;
+
+/** Reads and controls GPUs through their serial workers. */
+public final class GpuService implements AutoCloseable {
+    private final GpuBackend backend;
+    private final DeviceWorkers<GpuDevice> workers;
+
+    /** GPU ids are the backend's device indices. */
+    public GpuService(GpuBackend backend) {
+        this.backend = backend;
+        Map<Integer, GpuDevice> byId = new HashMap<>();
+        List<GpuDevice> devices = backend.devices();
+        for (int i = 0; i < devices.size(); i++) {
+            byId.put(i, devices.get(i));
+        }
+        this.workers = new DeviceWorkers<>("gpu", byId);
+    }
+
+    /** The GPU ids, ascending. */
+    public SortedSet<Integer> ids() {
+        return workers.ids();
+    }
+
+    public <T> CompletionStage<SortedMap<Integer, T>> read(Collection<Integer> ids, Function<GpuDevice, T> call) {
+        return FanOut.all(workers, ids, call);
+    }
+
+    /**
+     * With {@code block}, completes once every GPU ran the command, failing with {@link DeviceFailures} if any did
+     * not. Without, completes once the command is queued on every GPU; execution errors are then only logged.
+     */
+    public CompletionStage<Void> control(Collection<Integer> ids, GpuCommand command, boolean block) {
+        if (block) {
+            return FanOut.all(workers, ids, gpu -> {
+                command.execute(gpu);
+                return Boolean.TRUE;
+            }).thenApply(done -> null);
+        }
+        SortedMap<Integer, DeviceException> notQueued = new TreeMap<>();
+        for (int id : ids) {
+            try {
+                workers.submit(id, gpu -> {
+                    command.execute(gpu);
+                    return null;
+                }).whenComplete((ok, error) -> {
+                    if (error != null) {
+                        NonBlockingErrorLog.report(id, command, error);
+                    }
+                });
+            } catch (DeviceException e) {
+                notQueued.put(id, e);
+            }
+        }
+        return notQueued.isEmpty() ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.failedFuture(new DeviceFailures(notQueued));
+    }
+
+    @Override
+    public void close() {
+        workers.close();
+        backend.close();
+    }
+}
