@@ -16,7 +16,8 @@ import dev.zeusd.config.EnabledGroups;
 
 /**
  * Runs before every endpoint: a disabled API group answers 404 (before any auth check), then any query parameter
- * the endpoint does not take is a 400, as the original rejects unknown fields. JAX-RS would silently ignore them.
+ * the endpoint does not take, given twice or given empty is a 400, as the original rejects unknown fields. JAX-RS
+ * would silently ignore them.
  */
 @Singleton
 public class RequestGate {
@@ -47,6 +48,11 @@ public class RequestGate {
             }
             if (param.getValue().size() > 1) {
                 throw ApiException.badRequest("query parameter '" + param.getKey() + "' is given more than once");
+            }
+            // JAX-RS hands an empty value to the resource as null, indistinguishable from absent; no parameter of
+            // ours may be empty, so say so here.
+            if (param.getValue().isEmpty() || param.getValue().get(0).isEmpty()) {
+                throw ApiException.badRequest("query parameter '" + param.getKey() + "' has an empty value");
             }
         }
     }

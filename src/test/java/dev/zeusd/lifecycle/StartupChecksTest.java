@@ -1,0 +1,59 @@
+package dev.zeusd.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.OptionalLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StartupChecksTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void effectiveUidIsTheSecondFieldOfUidLine() throws IOException {
+        Path status = dir.resolve("status");
+        Files.writeString(status, "Name:\tjava\nUid:\t1000\t0\t0\t0\nGid:\t1000\t1000\t1000\t1000\n");
+        assertEquals(OptionalLong.of(0), PrivilegeCheck.effectiveUid(status));
+        assertEquals(OptionalLong.empty(), PrivilegeCheck.effectiveUid(dir.resolve("missing")));
+    }
+
+    @Test
+    void octalPermissions() {
+        assertEquals(PosixFilePermissions.fromString("rw-rw-rw-"), SocketFile.parsePermissions("666"));
+        assertEquals(PosixFilePermissions.fromString("rw-rw----"), SocketFile.parsePermissions("0660"));
+        StartupException e = assertThrows(StartupException.class, () -> SocketFile.parsePermissions("rw"));
+        assertTrue(e.getMessage().contains("--socket-permissions"));
+        assertThrows(StartupException.class, () -> SocketFile.parsePermissions("888"));
+    }
+
+    @Test
+    void bindAddressParsing() {
+        assertEquals(new HttpListener.HostPort("0.0.0.0", 4938), HttpListener.HostPort.parse("0.0.0.0:4938"));
+        assertEquals(new HttpListener.HostPort("::1", 80), HttpListener.HostPort.parse("[::1]:80"));
+        for (String bad : new String[] { "4938", "host:", ":80", "h:99999", "h:x" }) {
+            assertThrows(StartupException.class, () -> HttpListener.HostPort.parse(bad), bad);
+        }
+    }
+
+    @Test
+    void aRegularFileAtTheSocketPathIsRefused() throws IOException {
+        Path file = Files.writeString(dir.resolve("zeusd.sock"), "not a socket");
+        StartupException e = assertThrows(StartupException.class, () -> SocketFile.prepare(file));
+        assertTrue(e.getMessage().contains("is not a socket"));
+    }
+
+    @Test
+    void parentDirectoryIsCreated() {
+        Path socket = dir.resolve("run/zeusd/zeusd.sock");
+        SocketFile.prepare(socket);
+        assertTrue(Files.isDirectory(socket.getParent()));
+    }
+}

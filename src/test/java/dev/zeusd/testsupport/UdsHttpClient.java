@@ -1,0 +1,64 @@
+package dev.zeusd.testsupport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** A tiny HTTP/1.1 client over a Unix domain socket: one request per connection, read to EOF. */
+public final class UdsHttpClient {
+    private final Path socket;
+
+    public UdsHttpClient(Path socket) {
+        this.socket = socket;
+    }
+
+    public record Response(int status, Map<String, String> headers, String body) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    public Response get(String pathAndQuery) throws IOException {
+        return send("GET", pathAndQuery);
+    }
+
+    public Response post(String pathAndQuery) throws IOException {
+        return send("POST", pathAndQuery);
+    }
+
+    public Response send(String method, String pathAndQuery) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            String request = method + " " + pathAndQuery + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n";
+            channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocate(8192);
+            while (channel.read(buffer) >= 0) {
+                raw.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+            }
+            return parse(raw.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    static Response parse(String raw) {
+        int headerEnd = raw.indexOf("\r\n\r\n");
+        String[] lines = raw.substring(0, headerEnd).split("\r\n");
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+        }
+        return new Response(status, headers, raw.substring(headerEnd + 4));
+    }
+}
