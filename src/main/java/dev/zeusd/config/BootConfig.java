@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
 
+import io.quarkus.runtime.LaunchMode;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -20,7 +21,7 @@ public final class BootConfig {
         SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
                 .addDefaultInterceptors()
                 .addDefaultSources()
-                .withProfile("prod")
+                .withProfile(LaunchMode.current().getDefaultProfile())
                 .withMapping(ZeusdConfig.class);
         URL properties = BootConfig.class.getClassLoader().getResource("application.properties");
         if (properties != null) {

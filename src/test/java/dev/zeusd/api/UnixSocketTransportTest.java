@@ -1,0 +1,91 @@
+package dev.zeusd.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.zeusd.testsupport.UdsHttpClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/** The same API over a real Unix domain socket, with the socket's mode applied after bind and no TCP listener. */
+@QuarkusTest
+@TestProfile(UnixSocketTransportTest.UnixSocket.class)
+class UnixSocketTransportTest {
+    static final Path SOCKET = Path.of(System.getProperty("java.io.tmpdir"),
+            "zeusd-uds-test-" + ProcessHandle.current().pid(), "zeusd.sock");
+
+    public static class UnixSocket implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            try {
+                Files.createDirectories(SOCKET.getParent()); // `zeusd serve` does this before boot
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            // In production `zeusd serve` derives quarkus.http.* from zeusd.mode; tests boot Quarkus directly.
+            return Map.of(
+                    "zeusd.mode", "uds",
+                    "zeusd.socket-path", SOCKET.toString(),
+                    "zeusd.socket-permissions", "660",
+                    "quarkus.http.host-enabled", "false",
+                    "quarkus.http.domain-socket-enabled", "true",
+                    "quarkus.http.domain-socket", SOCKET.toString());
+        }
+    }
+
+    private final UdsHttpClient client = new UdsHttpClient(SOCKET);
+
+    @Test
+    void discoverIsByteForByteTheSameAsOverTcp() throws IOException {
+        UdsHttpClient.Response response = client.get("/discover");
+        assertEquals(200, response.status());
+        assertEquals("application/json;charset=UTF-8", response.header("content-type").replace(" ", ""));
+        assertEquals("{\"gpu_ids\":[0,1,2,3],\"cpu_ids\":[0,1],\"dram_available\":[true,false],"
+                + "\"enabled_api_groups\":[\"gpu-control\",\"gpu-read\",\"cpu-read\"],\"auth_required\":false}",
+                response.body());
+    }
+
+    @Test
+    void readsWritesAndErrorsWork() throws IOException {
+        assertEquals(200, client.post("/gpu/set_power_limit?gpu_ids=0&power_limit_mw=250000&block=true").status());
+        UdsHttpClient.Response limit = client.get("/gpu/get_power_limit?gpu_ids=0");
+        assertEquals("{\"0\":{\"power_limit_mw\":250000}}", limit.body());
+        UdsHttpClient.Response bad = client.get("/gpu/get_power?gpu_ids=x");
+        assertEquals(400, bad.status());
+        assertTrue(bad.body().startsWith("{\"error\":"), bad.body());
+        UdsHttpClient.Response cpu = client.get("/cpu/get_power?cpu_ids=1");
+        assertTrue(cpu.body().contains("\"1\":{\"cpu_mw\":"), cpu.body());
+        assertEquals(200, client.post("/gpu/set_power_limit?gpu_ids=0&power_limit_mw=300000&block=true").status());
+    }
+
+    @Test
+    void socketModeIsApplied() throws Exception {
+        // The mode is applied right after bind, on another thread; give it a moment.
+        for (int i = 0; i < 100 && !Files.getPosixFilePermissions(SOCKET).equals(
+                PosixFilePermissions.fromString("rw-rw----")); i++) {
+            Thread.sleep(20);
+        }
+        assertEquals(PosixFilePermissions.fromString("rw-rw----"), Files.getPosixFilePermissions(SOCKET));
+    }
+
+    @Test
+    void noTcpListener() {
+        for (int port : new int[] { 4938, 8080, 8081 }) {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                throw new AssertionError("something listens on TCP " + port);
+            } catch (IOException expected) {
+                // nothing there
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.zeusd.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.zeusd.testsupport.UdsHttpClient;
+import dev.zeusd.testsupport.ZeusdProcess;
+
+/** The packaged daemon as a process: help, usage errors, startup errors, the root check and socket handling. */
+class CliProcessIT {
+    private static final Duration START = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void helpReadsLikeTheOriginal() throws Exception {
+        try (ZeusdProcess zeusd = ZeusdProcess.start("--help")) {
+            assertEquals(0, zeusd.awaitExit(START));
+            assertTrue(zeusd.stdout().contains("The Zeus daemon manages and monitors compute devices on the node"));
+            assertTrue(zeusd.stdout().contains("serve  Start the Zeus daemon"), zeusd.stdout());
+        }
+        try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--help")) {
+            assertEquals(0, zeusd.awaitExit(START));
+            for (String flag : List.of("--mode", "--socket-path", "--socket-permissions", "--socket-uid",
+                    "--socket-gid", "--tcp-bind-address", "--num-workers", "--gpu-power-poll-hz",
+                    "--cpu-power-poll-hz", "--enable", "--signing-key-path", "--simulate", "--nvml-library",
+                    "--rapl-root", "--allow-unprivileged", "Default: /run/zeusd/zeusd.sock", "Default: 20")) {
+                assertTrue(zeusd.stdout().contains(flag), "help lacks " + flag);
+            }
+        }
+    }
+
+    @Test
+    void usageErrorExitsTwoAndBootsNothing() throws Exception {
+        try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--mode", "carrier-pigeon")) {
+            assertEquals(2, zeusd.awaitExit(START));
+            assertTrue(zeusd.stderr().startsWith("zeusd: Invalid value for option '--mode'"), zeusd.stderr());
+            assertFalse(zeusd.stderr().contains("Quarkus"), zeusd.stderr());
+            assertEquals("", zeusd.stdout());
+        }
+    }
+
+    @Test
+    void badPollRateIsOneSentence() throws Exception {
+        try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--simulate", "--gpu-power-poll-hz", "0")) {
+            assertEquals(1, zeusd.awaitExit(START));
+            assertEquals("zeusd: --gpu-power-poll-hz must be between 1 and 1000, got 0.\n", zeusd.stderr());
+        }
+    }
+
+    @Test
+    void rootRequiredGroupAsNobodyExitsWithOneSentence() throws Exception {
+        assumeTrue(isRoot() && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv");
+        Path app = worldReadableCopyOfApp();
+        List<String> asNobody = List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+        try (ZeusdProcess zeusd = ZeusdProcess.start(asNobody, app, "serve", "--mode", "tcp")) {
+            assertEquals(1, zeusd.awaitExit(START));
+            assertEquals("zeusd: API group 'gpu-control' requires root but zeusd runs as uid 65534; run it with sudo, "
+                    + "or enable only groups that need no root (--enable gpu-read).\n", zeusd.stderr());
+        }
+        try (ZeusdProcess zeusd = ZeusdProcess.start(asNobody, app, "serve", "--mode", "tcp", "--enable",
+                "cpu-read,gpu-read", "--simulate", "--tcp-bind-address", "127.0.0.1:0")) {
+            // --simulate needs no root: it starts.
+            zeusd.awaitStarted(START);
+            zeusd.stop();
+        }
+    }
+
+    @Test
+    void aLiveSocketIsNeverStolenAndIsRemovedOnCleanShutdown() throws Exception {
+        Path socket = dir.resolve("run/zeusd.sock");
+        try (ZeusdProcess first = ZeusdProcess.start("serve", "--simulate", "--socket-path", socket.toString())) {
+            first.awaitStarted(START);
+            try (ZeusdProcess second = ZeusdProcess.start("serve", "--simulate", "--socket-path", socket.toString())) {
+                assertEquals(1, second.awaitExit(START));
+                assertEquals("zeusd: Another zeusd is listening on " + socket + ".\n", second.stderr());
+            }
+            assertEquals(200, new UdsHttpClient(socket).get("/time").status());
+            first.stop();
+            assertTrue(first.stderr().contains("zeusd stopped in"), first.stderr());
+        }
+        assertFalse(Files.exists(socket), "socket file left behind after clean shutdown");
+    }
+
+    @Test
+    void aStaleSocketIsReplaced() throws Exception {
+        Path socket = dir.resolve("zeusd.sock");
+        try (ServerSocketChannel crashed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            crashed.bind(UnixDomainSocketAddress.of(socket)); // closing leaves the file, as a crash does
+        }
+        assertTrue(Files.exists(socket));
+        try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--simulate", "--socket-path", socket.toString(),
+                "--socket-permissions", "600")) {
+            zeusd.awaitStarted(START);
+            assertEquals(200, new UdsHttpClient(socket).get("/discover").status());
+            zeusd.stop();
+        }
+    }
+
+    private static boolean isRoot() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[2].equals("0"));
+    }
+
+    /** The build output may sit under a directory nobody cannot enter (CI clones under /root). */
+    private Path worldReadableCopyOfApp() throws IOException {
+        Path copy = Files.createTempDirectory("zeusd-app");
+        Path source = ZeusdProcess.appDir();
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path path : (Iterable<Path>) files::iterator) {
+                Path target = copy.resolve(source.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+        try (Stream<Path> files = Files.walk(copy)) {
+            for (Path path : (Iterable<Path>) files::iterator) {
+                Files.setPosixFilePermissions(path,
+                        PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        return copy;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.zeusd.testsupport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged daemon run as a real process ({@code java -jar target/quarkus-app/quarkus-run.jar ...}). */
+public final class ZeusdProcess implements AutoCloseable {
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
+
+    private ZeusdProcess(Process process, Path stdout, Path stderr) {
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    public static Path appDir() {
+        return Path.of(System.getProperty("zeusd.app.dir", "target/quarkus-app"));
+    }
+
+    /** Starts {@code zeusd args...}, optionally prefixed by a wrapper such as setpriv. */
+    public static ZeusdProcess start(List<String> wrapper, Path appDir, String... args) throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-jar");
+        command.add(appDir.resolve("quarkus-run.jar").toString());
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("zeusd-out", ".log");
+        Path err = Files.createTempFile("zeusd-err", ".log");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        return new ZeusdProcess(process, out, err);
+    }
+
+    public static ZeusdProcess start(String... args) throws IOException {
+        return start(List.of(), appDir(), args);
+    }
+
+    /** Waits for the process to exit and returns its exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("zeusd did not exit within " + timeout + "; stderr: " + stderr());
+        }
+        return process.exitValue();
+    }
+
+    /** Waits until stderr shows that Quarkus started. */
+    public void awaitStarted(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!stderr().contains(" started in ")) {
+            if (!process.isAlive()) {
+                throw new AssertionError("zeusd exited with " + process.exitValue() + ": " + stderr());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("zeusd did not start within " + timeout + ": " + stderr());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public String stdout() {
+        return read(stdout);
+    }
+
+    public String stderr() {
+        return read(stderr);
+    }
+
+    private static String read(Path path) {
+        try {
+            return Files.readString(path);
+        } catch (IOException e) {
+            return "<unreadable: " + e + ">";
+        }
+    }
+
+    /** SIGTERM, as systemd and Kubernetes stop it, then wait. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        return awaitExit(Duration.ofSeconds(20));
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
