@@ -10,12 +10,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.jboss.resteasy.reactive.ResponseHeader;
+
 import dev.zeusd.api.response.CpuEnergyResponse;
 import dev.zeusd.api.response.CpuPowerResponse;
 import dev.zeusd.api.response.DeviceMaps;
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.service.cpu.CpuService;
 import dev.zeusd.service.cpu.PowerMw;
+import dev.zeusd.streaming.PowerStreams;
+import io.smallrye.mutiny.Multi;
 
 /** CPU and DRAM energy and power from RAPL ({@code cpu-read}). */
 @Path("/cpu")
@@ -25,10 +30,22 @@ public class CpuReadResource {
     static final String CPU_IDS = "cpu_ids";
 
     private final CpuService cpus;
+    private final PowerStreams streams;
 
     @Inject
-    public CpuReadResource(CpuService cpus) {
+    public CpuReadResource(CpuService cpus, PowerStreams streams) {
         this.cpus = cpus;
+        this.streams = streams;
+    }
+
+    /** Server-Sent Events of {@code get_power}-shaped snapshots; bad ids are a 400 before any stream starts. */
+    @GET
+    @Path("stream_power")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.TEXT_PLAIN)
+    @ResponseHeader(name = "Cache-Control", value = "no-cache")
+    public Multi<String> streamPower(@QueryParam(CPU_IDS) String cpuIds) {
+        return streams.cpu(ids(cpuIds));
     }
 
     @GET

@@ -12,12 +12,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.jboss.resteasy.reactive.ResponseHeader;
+
 import dev.zeusd.api.response.DeviceMaps;
 import dev.zeusd.api.response.GpuPowerResponse;
 import dev.zeusd.api.response.GpuValues;
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.service.gpu.GpuService;
+import dev.zeusd.streaming.PowerStreams;
+import io.smallrye.mutiny.Multi;
 
 /** One-shot GPU reads ({@code gpu-read}). */
 @Path("/gpu")
@@ -27,10 +32,22 @@ public class GpuReadResource {
     static final String GPU_IDS = "gpu_ids";
 
     private final GpuService gpus;
+    private final PowerStreams streams;
 
     @Inject
-    public GpuReadResource(GpuService gpus) {
+    public GpuReadResource(GpuService gpus, PowerStreams streams) {
         this.gpus = gpus;
+        this.streams = streams;
+    }
+
+    /** Server-Sent Events of {@code get_power}-shaped snapshots; bad ids are a 400 before any stream starts. */
+    @GET
+    @Path("stream_power")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.TEXT_PLAIN)
+    @ResponseHeader(name = "Cache-Control", value = "no-cache")
+    public Multi<String> streamPower(@QueryParam(GPU_IDS) String gpuIds) {
+        return streams.gpu(ids(gpuIds));
     }
 
     @GET

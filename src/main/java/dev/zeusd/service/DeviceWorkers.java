@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 import dev.zeusd.device.DeviceErrorKind;
@@ -25,6 +26,7 @@ public final class DeviceWorkers<D> implements AutoCloseable {
     private final SortedMap<Integer, D> devices;
     private final SortedSet<Integer> ids;
     private final Map<Integer, ExecutorService> executors = new TreeMap<>();
+    private final LongAdder calls = new LongAdder();
 
     /** @param devices the devices keyed by their API id */
     public DeviceWorkers(String kind, Map<Integer, D> devices) {
@@ -46,6 +48,11 @@ public final class DeviceWorkers<D> implements AutoCloseable {
         return ids;
     }
 
+    /** Calls queued on any device since start: every hardware touch goes through here. */
+    public long callCount() {
+        return calls.sum();
+    }
+
     public D device(int id) {
         return devices.get(id);
     }
@@ -58,6 +65,7 @@ public final class DeviceWorkers<D> implements AutoCloseable {
      */
     public <T> CompletableFuture<T> submit(int id, Function<D, T> call) {
         D device = devices.get(id);
+        calls.increment();
         try {
             return CompletableFuture.supplyAsync(() -> call.apply(device), executors.get(id));
         } catch (RejectedExecutionException e) {

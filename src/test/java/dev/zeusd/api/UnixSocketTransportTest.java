@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.zeusd.testsupport.SseClient;
 import dev.zeusd.testsupport.UdsHttpClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -66,6 +67,17 @@ class UnixSocketTransportTest {
         UdsHttpClient.Response cpu = client.get("/cpu/get_power?cpu_ids=1");
         assertTrue(cpu.body().contains("\"1\":{\"cpu_mw\":"), cpu.body());
         assertEquals(200, client.post("/gpu/set_power_limit?gpu_ids=0&power_limit_mw=300000&block=true").status());
+    }
+
+    @Test
+    void powerStreamOverTheSocket() throws IOException {
+        try (SseClient sse = SseClient.unix(SOCKET, "/gpu/stream_power?gpu_ids=1")) {
+            assertEquals("text/event-stream", sse.header("Content-Type"));
+            for (String event : sse.nextEvents(3)) {
+                assertTrue(event.matches("data: \\{\"timestamp_ms\":\\d+,\"power_mw\":\\{\"1\":\\d+}}\n\n"),
+                        event);
+            }
+        }
     }
 
     @Test

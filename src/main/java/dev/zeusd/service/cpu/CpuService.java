@@ -74,6 +74,11 @@ public final class CpuService implements AutoCloseable {
         }
     }
 
+    /** Calls made on the RAPL devices since start, for tests and metrics. */
+    public long deviceCallCount() {
+        return workers.callCount();
+    }
+
     @Override
     public void close() {
         wrapGuard.close();

@@ -73,6 +73,11 @@ public final class GpuService implements AutoCloseable {
                 : CompletableFuture.failedFuture(new DeviceFailures(notQueued));
     }
 
+    /** Calls made on the GPU devices since start, for tests and metrics. */
+    public long deviceCallCount() {
+        return workers.callCount();
+    }
+
     @Override
     public void close() {
         workers.close();
