@@ -16,7 +16,6 @@ import org.jboss.resteasy.reactive.ResponseHeader;
 import dev.zeusd.api.response.CpuEnergyResponse;
 import dev.zeusd.api.response.CpuPowerResponse;
 import dev.zeusd.api.response.DeviceMaps;
-import dev.zeusd.config.ApiGroup;
 import dev.zeusd.service.cpu.CpuService;
 import dev.zeusd.service.cpu.PowerMw;
 import dev.zeusd.streaming.PowerStreams;
@@ -25,7 +24,6 @@ import io.smallrye.mutiny.Multi;
 /** CPU and DRAM energy and power from RAPL ({@code cpu-read}). */
 @Path("/cpu")
 @Produces(MediaType.APPLICATION_JSON)
-@RequiresGroup(ApiGroup.CPU_READ)
 public class CpuReadResource {
     static final String CPU_IDS = "cpu_ids";
 

@@ -10,14 +10,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import dev.zeusd.config.ApiGroup;
 import dev.zeusd.service.gpu.GpuCommand;
 import dev.zeusd.service.gpu.GpuService;
 
 /** GPU settings ({@code gpu-control}). Success is 200 with an empty body, as in the original. */
 @Path("/gpu")
 @Produces(MediaType.APPLICATION_JSON)
-@RequiresGroup(ApiGroup.GPU_CONTROL)
 public class GpuControlResource {
     private static final String GPU_IDS = GpuReadResource.GPU_IDS;
     private static final String BLOCK = "block";

@@ -18,7 +18,6 @@ import org.jboss.resteasy.reactive.ResponseHeader;
 import dev.zeusd.api.response.DeviceMaps;
 import dev.zeusd.api.response.GpuPowerResponse;
 import dev.zeusd.api.response.GpuValues;
-import dev.zeusd.config.ApiGroup;
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.service.gpu.GpuService;
 import dev.zeusd.streaming.PowerStreams;
@@ -27,7 +26,6 @@ import io.smallrye.mutiny.Multi;
 /** One-shot GPU reads ({@code gpu-read}). */
 @Path("/gpu")
 @Produces(MediaType.APPLICATION_JSON)
-@RequiresGroup(ApiGroup.GPU_READ)
 public class GpuReadResource {
     static final String GPU_IDS = "gpu_ids";
 

@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import dev.zeusd.api.response.DiscoverResponse;
 import dev.zeusd.api.response.TimeResponse;
+import dev.zeusd.auth.Authenticator;
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.config.ZeusdConfig;
 import dev.zeusd.service.cpu.CpuService;
@@ -24,7 +25,7 @@ public class ServerResource {
     private final DiscoverResponse discover;
 
     @Inject
-    public ServerResource(ZeusdConfig config, GpuService gpus, CpuService cpus) {
+    public ServerResource(ZeusdConfig config, GpuService gpus, CpuService cpus, Authenticator authenticator) {
         Set<ApiGroup> enabled = config.enabledGroups();
         List<Integer> cpuIds = List.copyOf(cpus.ids());
         this.discover = new DiscoverResponse(
@@ -32,7 +33,7 @@ public class ServerResource {
                 cpuIds,
                 cpuIds.stream().map(cpus::hasDram).toList(),
                 Arrays.stream(ApiGroup.values()).filter(enabled::contains).map(ApiGroup::wireName).toList(),
-                false);
+                authenticator.enabled());
     }
 
     @GET

@@ -4,6 +4,6 @@ import picocli.CommandLine.Command;
 
 @Command(name = "zeusd", mixinStandardHelpOptions = true, versionProvider = BaseCommand.Version.class,
         description = "The Zeus daemon manages and monitors compute devices on the node",
-        subcommands = { ServeCommand.class, picocli.CommandLine.HelpCommand.class })
+        subcommands = { ServeCommand.class, TokenCommand.class, picocli.CommandLine.HelpCommand.class })
 public class ZeusdCommand {
 }

@@ -2,6 +2,7 @@ package dev.zeusd.lifecycle;
 
 import java.nio.file.Path;
 
+import dev.zeusd.auth.SigningKey;
 import dev.zeusd.config.TransportMode;
 import dev.zeusd.config.ZeusdConfig;
 
@@ -23,6 +24,7 @@ public final class StartupChecks {
             throw new StartupException("--enable must name at least one API group.");
         }
         PrivilegeCheck.verify(config);
+        config.signingKeyPath().ifPresent(path -> SigningKey.read(Path.of(path)));
         if (config.mode() == TransportMode.UDS) {
             SocketFile.parsePermissions(config.socketPermissions());
             SocketFile.prepare(Path.of(config.socketPath()));

@@ -1,32 +1,38 @@
 package dev.zeusd.api;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.zeusd.config.EnabledGroups;
-
 /**
- * Runs before every endpoint: a disabled API group answers 404 (before any auth check), then any query parameter
- * the endpoint does not take, given twice or given empty is a 400, as the original rejects unknown fields. JAX-RS
- * would silently ignore them.
+ * Runs after {@link AccessGate}, once the endpoint is known: a query parameter the endpoint does not take, given
+ * twice or given empty is a 400, as the original rejects unknown fields. JAX-RS would silently ignore them.
  */
 @Singleton
-public class RequestGate {
-    private final EnabledGroups enabledGroups;
-    private final Map<Method, EndpointRules> rulesByMethod = new ConcurrentHashMap<>();
+public class StrictQueryParams {
+    private final Map<Method, Set<String>> paramsByMethod = new ConcurrentHashMap<>();
 
-    @Inject
-    public RequestGate(EnabledGroups enabledGroups) {
-        this.enabledGroups = enabledGroups;
+    private static Set<String> queryParamsOf(Method method) {
+        Set<String> names = new HashSet<>();
+        for (Annotation[] annotations : method.getParameterAnnotations()) {
+            for (Annotation annotation : annotations) {
+                if (annotation instanceof QueryParam queryParam) {
+                    names.add(queryParam.value());
+                }
+            }
+        }
+        return Set.copyOf(names);
     }
 
     @ServerRequestFilter(priority = 100)
@@ -35,16 +41,12 @@ public class RequestGate {
         if (method == null) {
             return;
         }
-        EndpointRules rules = rulesByMethod.computeIfAbsent(method,
-                m -> EndpointRules.of(resourceInfo.getResourceClass(), m));
-        if (rules.group() != null && !enabledGroups.contains(rules.group())) {
-            throw new ApiException(404, "API group '" + rules.group().wireName() + "' is not enabled on this server.");
-        }
+        Set<String> allowed = paramsByMethod.computeIfAbsent(method, StrictQueryParams::queryParamsOf);
         for (Map.Entry<String, List<String>> param : uriInfo.getQueryParameters().entrySet()) {
-            if (!rules.queryParams().contains(param.getKey())) {
+            if (!allowed.contains(param.getKey())) {
                 throw ApiException.badRequest("unknown query parameter '" + param.getKey() + "'"
-                        + (rules.queryParams().isEmpty() ? "; this endpoint takes none"
-                                : "; this endpoint takes " + String.join(", ", rules.queryParams().stream().sorted().toList())));
+                        + (allowed.isEmpty() ? "; this endpoint takes none"
+                                : "; this endpoint takes " + String.join(", ", allowed.stream().sorted().toList())));
             }
             if (param.getValue().size() > 1) {
                 throw ApiException.badRequest("query parameter '" + param.getKey() + "' is given more than once");

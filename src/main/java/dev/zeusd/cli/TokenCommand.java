@@ -1,0 +1,8 @@
+package dev.zeusd.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "token", description = "Token management", mixinStandardHelpOptions = true,
+        versionProvider = BaseCommand.Version.class, subcommands = { TokenIssueCommand.class })
+public class TokenCommand {
+}

@@ -1,0 +1,72 @@
+package dev.zeusd.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.zeusd.auth.Lifetimes;
+import dev.zeusd.auth.SigningKey;
+import dev.zeusd.auth.TokenIssuer;
+import dev.zeusd.config.ApiGroup;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code zeusd token issue}: prints exactly one line, the token, on stdout. Never starts a server. */
+@Command(name = "issue", description = "Issue a new JWT token for a user", mixinStandardHelpOptions = true,
+        versionProvider = BaseCommand.Version.class, sortOptions = false,
+        customSynopsis = "zeusd token issue [OPTIONS] --signing-key-path <SIGNING_KEY_PATH> --user <USER> "
+                + "--expires <EXPIRES>", synopsisHeading = "Usage: ")
+public class TokenIssueCommand extends BaseCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--signing-key-path", required = true, paramLabel = "<SIGNING_KEY_PATH>",
+            description = "Path to the HMAC-SHA256 signing key file")
+    Path signingKeyPath;
+
+    @Option(names = "--user", required = true, paramLabel = "<USER>",
+            description = "User identity to embed in the token (the `sub` claim)")
+    String user;
+
+    @Option(names = "--scope", split = ",", converter = ServeCommand.ApiGroupArgument.class, paramLabel = "<SCOPE>",
+            description = { "API group scopes to grant. Comma-separated. Possible values:",
+                    "  gpu-control: GPU control operations (set power limit, clocks, persistence mode). Requires root",
+                    "  gpu-read:    GPU read operations (power reading, energy consumption)",
+                    "  cpu-read:    CPU RAPL read operations (energy, power). Requires root" })
+    List<ApiGroup> scopes = List.of();
+
+    @Option(names = "--expires", required = true, paramLabel = "<EXPIRES>", converter = LifetimeArgument.class,
+            description = "Token lifetime. Human-readable duration (e.g., \"30m\", \"1h\", \"7d\", \"1d12h\"). "
+                    + "Use \"never\" (or 0) for tokens that do not expire")
+    Lifetime expires;
+
+    @Override
+    public Integer call() {
+        if (user.isBlank()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--user must not be empty");
+        }
+        String token = new TokenIssuer(SigningKey.read(signingKeyPath))
+                .issue(user, scopes.stream().distinct().toList(), expires.duration(), Instant.now());
+        spec.commandLine().getOut().println(token);
+        spec.commandLine().getOut().flush();
+        return EXIT_OK;
+    }
+
+    /** A parsed {@code --expires}; {@code duration} null for never. */
+    record Lifetime(Duration duration) {
+    }
+
+    static class LifetimeArgument implements CommandLine.ITypeConverter<Lifetime> {
+        @Override
+        public Lifetime convert(String value) {
+            try {
+                return new Lifetime(Lifetimes.parse(value));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}
