@@ -2,6 +2,7 @@ package dev.zeusd.cli;
 
 import java.io.PrintStream;
 
+import dev.zeusd.device.DeviceUnavailableException;
 import dev.zeusd.lifecycle.StartupException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -27,7 +28,7 @@ final class QuarkusLauncher {
 
     static void report(Throwable failure, PrintStream err) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof StartupException) {
+            if (t instanceof StartupException || t instanceof DeviceUnavailableException) {
                 err.println("zeusd: " + t.getMessage());
                 return;
             }

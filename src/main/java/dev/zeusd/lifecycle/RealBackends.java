@@ -1,8 +1,12 @@
 package dev.zeusd.lifecycle;
 
+import java.nio.file.Path;
+
 import dev.zeusd.config.ZeusdConfig;
 import dev.zeusd.device.CpuBackend;
 import dev.zeusd.device.GpuBackend;
+import dev.zeusd.device.cpu.rapl.RaplCpuBackend;
+import dev.zeusd.device.gpu.nvml.NvmlGpuBackend;
 
 /** NVML and RAPL backends for real nodes. */
 final class RealBackends {
@@ -10,10 +14,10 @@ final class RealBackends {
     }
 
     static GpuBackend gpus(ZeusdConfig config) {
-        throw new StartupException("The NVML backend is not available in this build yet; run with --simulate.");
+        return NvmlGpuBackend.open(config.nvmlLibrary());
     }
 
     static CpuBackend cpus(ZeusdConfig config) {
-        throw new StartupException("The RAPL backend is not available in this build yet; run with --simulate.");
+        return RaplCpuBackend.open(Path.of(config.raplRoot()));
     }
 }

@@ -21,7 +21,7 @@ public final class ZeusdProcess implements AutoCloseable {
     }
 
     public static Path appDir() {
-        return Path.of(System.getProperty("zeusd.app.dir", "target/quarkus-app"));
+        return Path.of(System.getProperty("test.app.dir", "target/quarkus-app"));
     }
 
     /** Starts {@code zeusd args...}, optionally prefixed by a wrapper such as setpriv. */

@@ -1,0 +1,28 @@
+package dev.zeusd.testsupport;
+
+import java.nio.file.Path;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+
+/** The fake libnvidia-ml.so's test hooks; loading it again in the same JVM yields the library zeusd uses. */
+public interface FakeNvmlHooks extends Library {
+    long fake_nvml_power_reads();
+
+    long fake_nvml_init_calls();
+
+    long fake_nvml_shutdown_calls();
+
+    int fake_nvml_gpu_locked_clock_max(int index);
+
+    int fake_nvml_mem_locked_clock_max(int index);
+
+    static String libraryPath() {
+        return Path.of(System.getProperty("test.fake-nvml.path", "target/fake-nvml/libnvidia-ml.so.1"))
+                .toAbsolutePath().toString();
+    }
+
+    static FakeNvmlHooks load() {
+        return Native.load(libraryPath(), FakeNvmlHooks.class);
+    }
+}

@@ -1,0 +1,218 @@
+/*
+ * A fake libnvidia-ml.so for tests: the subset of the public NVML C API zeusd calls, with per-device state,
+ * fault injection and counters that tests can read. Written from NVML's documented semantics.
+ *
+ * Environment:
+ *   FAKE_NVML_DEVICE_COUNT  number of GPUs (default 4)
+ *   FAKE_NVML_FAULTS        comma-separated "<index>:<fault>" applied to every set/reset call of that GPU, where
+ *                           fault is no_permission, not_supported or unknown, e.g. "1:no_permission,2:unknown"
+ *   FAKE_NVML_INIT_FAILS    if set, nvmlInit_v2 fails with NVML_ERROR_DRIVER_NOT_LOADED
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef int nvmlReturn_t;
+typedef struct fake_device *nvmlDevice_t;
+
+enum {
+    NVML_SUCCESS = 0,
+    NVML_ERROR_UNINITIALIZED = 1,
+    NVML_ERROR_INVALID_ARGUMENT = 2,
+    NVML_ERROR_NOT_SUPPORTED = 3,
+    NVML_ERROR_NO_PERMISSION = 4,
+    NVML_ERROR_DRIVER_NOT_LOADED = 9,
+    NVML_ERROR_UNKNOWN = 999,
+};
+
+#define MAX_DEVICES 16
+
+struct fake_device {
+    unsigned int index;
+    unsigned int power_limit_mw;
+    unsigned int persistence;
+    unsigned int gpu_clock_min, gpu_clock_max;
+    unsigned int mem_clock_min, mem_clock_max;
+    unsigned long long energy_mj;
+    nvmlReturn_t fault;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct fake_device devices[MAX_DEVICES];
+static unsigned int device_count;
+static int init_count;
+static long power_reads;
+static long init_calls;
+static long shutdown_calls;
+
+static nvmlReturn_t parse_fault(const char *name) {
+    if (strncmp(name, "no_permission", 13) == 0) return NVML_ERROR_NO_PERMISSION;
+    if (strncmp(name, "not_supported", 13) == 0) return NVML_ERROR_NOT_SUPPORTED;
+    if (strncmp(name, "unknown", 7) == 0) return NVML_ERROR_UNKNOWN;
+    return NVML_SUCCESS;
+}
+
+static void setup_devices(void) {
+    const char *count = getenv("FAKE_NVML_DEVICE_COUNT");
+    device_count = count ? (unsigned int) atoi(count) : 4;
+    if (device_count > MAX_DEVICES) device_count = MAX_DEVICES;
+    for (unsigned int i = 0; i < device_count; i++) {
+        struct fake_device *d = &devices[i];
+        memset(d, 0, sizeof *d);
+        d->index = i;
+        d->power_limit_mw = 300000;
+        d->energy_mj = 1000000ULL * (i + 1);
+    }
+    const char *faults = getenv("FAKE_NVML_FAULTS");
+    while (faults && *faults) {
+        unsigned int index = (unsigned int) atoi(faults);
+        const char *colon = strchr(faults, ':');
+        if (!colon) break;
+        if (index < device_count) devices[index].fault = parse_fault(colon + 1);
+        faults = strchr(colon, ',');
+        if (faults) faults++;
+    }
+}
+
+nvmlReturn_t nvmlInit_v2(void) {
+    pthread_mutex_lock(&lock);
+    init_calls++;
+    if (getenv("FAKE_NVML_INIT_FAILS")) {
+        pthread_mutex_unlock(&lock);
+        return NVML_ERROR_DRIVER_NOT_LOADED;
+    }
+    if (init_count++ == 0) setup_devices();
+    pthread_mutex_unlock(&lock);
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlShutdown(void) {
+    pthread_mutex_lock(&lock);
+    shutdown_calls++;
+    nvmlReturn_t rc = init_count > 0 ? (init_count--, NVML_SUCCESS) : NVML_ERROR_UNINITIALIZED;
+    pthread_mutex_unlock(&lock);
+    return rc;
+}
+
+const char *nvmlErrorString(nvmlReturn_t result) {
+    switch (result) {
+    case NVML_SUCCESS: return "Success";
+    case NVML_ERROR_UNINITIALIZED: return "Uninitialized";
+    case NVML_ERROR_INVALID_ARGUMENT: return "Invalid Argument";
+    case NVML_ERROR_NOT_SUPPORTED: return "Not Supported";
+    case NVML_ERROR_NO_PERMISSION: return "Insufficient Permissions";
+    case NVML_ERROR_DRIVER_NOT_LOADED: return "Driver Not Loaded";
+    default: return "Unknown Error";
+    }
+}
+
+nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) {
+    if (!count) return NVML_ERROR_INVALID_ARGUMENT;
+    if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
+    *count = device_count;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device) {
+    if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
+    if (!device || index >= device_count) return NVML_ERROR_INVALID_ARGUMENT;
+    *device = &devices[index];
+    return NVML_SUCCESS;
+}
+
+/* Every device call checks the handle and initialisation, as NVML does. */
+#define CHECK(d) do { if (init_count == 0) return NVML_ERROR_UNINITIALIZED; \
+        if ((d) < devices || (d) >= devices + device_count) return NVML_ERROR_INVALID_ARGUMENT; } while (0)
+#define CHECK_WRITE(d) do { CHECK(d); if ((d)->fault) return (d)->fault; } while (0)
+
+nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t d, unsigned int *power) {
+    CHECK(d);
+    if (!power) return NVML_ERROR_INVALID_ARGUMENT;
+    pthread_mutex_lock(&lock);
+    power_reads++;
+    unsigned int draw = 150000 + d->index * 10000 + (unsigned int) (power_reads % 7) * 1000;
+    *power = draw < d->power_limit_mw ? draw : d->power_limit_mw;
+    pthread_mutex_unlock(&lock);
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t d, unsigned long long *energy) {
+    CHECK(d);
+    if (!energy) return NVML_ERROR_INVALID_ARGUMENT;
+    pthread_mutex_lock(&lock);
+    d->energy_mj += 1000; /* time passes between reads */
+    *energy = d->energy_mj;
+    pthread_mutex_unlock(&lock);
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetPowerManagementLimit(nvmlDevice_t d, unsigned int *limit) {
+    CHECK(d);
+    if (!limit) return NVML_ERROR_INVALID_ARGUMENT;
+    *limit = d->power_limit_mw;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetPowerManagementLimitConstraints(nvmlDevice_t d, unsigned int *min, unsigned int *max) {
+    CHECK(d);
+    if (!min || !max) return NVML_ERROR_INVALID_ARGUMENT;
+    *min = 100000;
+    *max = 300000;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetPersistenceMode(nvmlDevice_t d, int *mode) {
+    CHECK(d);
+    if (!mode) return NVML_ERROR_INVALID_ARGUMENT;
+    *mode = (int) d->persistence;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceSetPowerManagementLimit(nvmlDevice_t d, unsigned int limit) {
+    CHECK_WRITE(d);
+    if (limit < 100000 || limit > 300000) return NVML_ERROR_INVALID_ARGUMENT;
+    d->power_limit_mw = limit;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceSetPersistenceMode(nvmlDevice_t d, int mode) {
+    CHECK_WRITE(d);
+    if (mode != 0 && mode != 1) return NVML_ERROR_INVALID_ARGUMENT;
+    d->persistence = (unsigned int) mode;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceSetGpuLockedClocks(nvmlDevice_t d, unsigned int min, unsigned int max) {
+    CHECK_WRITE(d);
+    if (min > max) return NVML_ERROR_INVALID_ARGUMENT;
+    d->gpu_clock_min = min;
+    d->gpu_clock_max = max;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceResetGpuLockedClocks(nvmlDevice_t d) {
+    CHECK_WRITE(d);
+    d->gpu_clock_min = d->gpu_clock_max = 0;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceSetMemoryLockedClocks(nvmlDevice_t d, unsigned int min, unsigned int max) {
+    CHECK_WRITE(d);
+    if (min > max) return NVML_ERROR_INVALID_ARGUMENT;
+    d->mem_clock_min = min;
+    d->mem_clock_max = max;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceResetMemoryLockedClocks(nvmlDevice_t d) {
+    CHECK_WRITE(d);
+    d->mem_clock_min = d->mem_clock_max = 0;
+    return NVML_SUCCESS;
+}
+
+/* Test hooks: not part of NVML. */
+long fake_nvml_power_reads(void) { return power_reads; }
+long fake_nvml_init_calls(void) { return init_calls; }
+long fake_nvml_shutdown_calls(void) { return shutdown_calls; }
+unsigned int fake_nvml_gpu_locked_clock_max(unsigned int index) { return devices[index].gpu_clock_max; }
+unsigned int fake_nvml_mem_locked_clock_max(unsigned int index) { return devices[index].mem_clock_max; }
