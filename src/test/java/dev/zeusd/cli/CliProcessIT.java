@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.zeusd.testsupport.FakeNvmlHooks;
+import dev.zeusd.testsupport.FakePowercap;
 import dev.zeusd.testsupport.UdsHttpClient;
 import dev.zeusd.testsupport.ZeusdProcess;
 
@@ -111,6 +113,66 @@ class CliProcessIT {
             zeusd.awaitStarted(START);
             assertEquals(200, new UdsHttpClient(socket).get("/discover").status());
             zeusd.stop();
+        }
+    }
+
+    @Test
+    void missingNvmlIsOneSentenceAndCpuReadNeverLoadsIt() throws Exception {
+        try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--mode", "tcp", "--tcp-bind-address", "127.0.0.1:0",
+                "--allow-unprivileged", "--enable", "gpu-read", "--nvml-library", "/nonexistent/libnvidia-ml.so.1")) {
+            assertEquals(1, zeusd.awaitExit(START));
+            assertTrue(zeusd.stderr().endsWith("zeusd: NVML library not found (tried /nonexistent/libnvidia-ml.so.1); "
+                    + "install the NVIDIA driver, pass --nvml-library PATH, or run with --enable cpu-read or "
+                    + "--simulate.\n"), zeusd.stderr());
+            assertFalse(zeusd.stderr().contains("Exception"), zeusd.stderr());
+        }
+        Path powercap = new FakePowercap(dir.resolve("powercap")).addPackage(0, 1_000_000, 5).root();
+        try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--mode", "tcp", "--tcp-bind-address", "127.0.0.1:0",
+                "--enable", "cpu-read", "--nvml-library", "/nonexistent/libnvidia-ml.so.1", "--rapl-root",
+                powercap.toString())) {
+            zeusd.awaitStarted(START);
+            zeusd.stop();
+        }
+    }
+
+    @Test
+    void noRaplIsOneSentenceAndGpuReadNeverTouchesIt() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("no-powercap"));
+        try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--mode", "tcp", "--tcp-bind-address", "127.0.0.1:0",
+                "--enable", "cpu-read", "--rapl-root", empty.toString())) {
+            assertEquals(1, zeusd.awaitExit(START));
+            assertTrue(zeusd.stderr().contains("zeusd: No RAPL packages found under " + empty.resolve("intel-rapl")),
+                    zeusd.stderr());
+        }
+        try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--mode", "tcp", "--tcp-bind-address", "127.0.0.1:0",
+                "--enable", "gpu-read", "--rapl-root", empty.toString(), "--nvml-library",
+                FakeNvmlHooks.libraryPath())) {
+            zeusd.awaitStarted(START);
+            zeusd.stop();
+        }
+    }
+
+    @Test
+    void unreadableEnergyCounterNamesTheFile() throws Exception {
+        assumeTrue(isRoot() && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv");
+        Path powercap = Files.createTempDirectory("zeusd-powercap");
+        FakePowercap tree = new FakePowercap(powercap).addPackage(0, 1_000_000, 5);
+        try (Stream<Path> files = Files.walk(powercap)) {
+            for (Path path : (Iterable<Path>) files::iterator) {
+                Files.setPosixFilePermissions(path,
+                        PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        Path energy = tree.packageZone(0).resolve("energy_uj");
+        Files.setPosixFilePermissions(energy, PosixFilePermissions.fromString("r--------")); // as since CVE-2020-8694
+        List<String> asNobody = List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+        try (ZeusdProcess zeusd = ZeusdProcess.start(asNobody, worldReadableCopyOfApp(), "serve", "--mode", "tcp",
+                "--tcp-bind-address", "127.0.0.1:0", "--allow-unprivileged", "--enable", "cpu-read", "--rapl-root",
+                powercap.toString())) {
+            assertEquals(1, zeusd.awaitExit(START));
+            assertTrue(zeusd.stderr().endsWith("zeusd: Cannot read " + energy + " (readable by root only on most "
+                    + "kernels); run zeusd as root, or drop cpu-read with --enable gpu-control,gpu-read.\n"),
+                    zeusd.stderr());
         }
     }
 

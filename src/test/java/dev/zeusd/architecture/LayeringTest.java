@@ -1,0 +1,61 @@
+package dev.zeusd.architecture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+/** The dependency rules of the design, checked on the sources. */
+class LayeringTest {
+    private static final Path MAIN = Path.of("src/main/java/dev/zeusd");
+
+    private static List<String> filesImporting(String importPrefix, String allowedPackageDir) throws IOException {
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            return files.filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> !MAIN.relativize(p).toString().startsWith(allowedPackageDir))
+                    .filter(p -> read(p).contains("import " + importPrefix))
+                    .map(Path::toString).toList();
+        }
+    }
+
+    private static String read(Path path) {
+        try {
+            return Files.readString(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void onlyTheNvmlPackageUsesJna() throws IOException {
+        assertEquals(List.of(), filesImporting("com.sun.jna", "device/gpu/nvml/"));
+    }
+
+    @Test
+    void devicesDependOnNothingAboveThem() throws IOException {
+        for (String layer : List.of("dev.zeusd.api", "dev.zeusd.service", "dev.zeusd.streaming",
+                "dev.zeusd.lifecycle", "dev.zeusd.cli", "dev.zeusd.auth")) {
+            try (Stream<Path> files = Files.walk(MAIN.resolve("device"))) {
+                List<String> offenders = files.filter(p -> p.toString().endsWith(".java"))
+                        .filter(p -> read(p).contains("import " + layer)).map(Path::toString).toList();
+                assertEquals(List.of(), offenders, "device/ imports " + layer);
+            }
+        }
+    }
+
+    @Test
+    void resourcesNeverTouchADeviceBackend() throws IOException {
+        try (Stream<Path> files = Files.walk(MAIN.resolve("api"))) {
+            List<String> offenders = files.filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> read(p).matches("(?s).*import dev\\.zeusd\\.device\\.(gpu|cpu)\\..*"))
+                    .map(Path::toString).toList();
+            assertEquals(List.of(), offenders);
+        }
+    }
+}
