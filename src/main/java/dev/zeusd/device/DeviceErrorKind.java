@@ -2,7 +2,6 @@ package dev.zeusd.device;
 
 /** What went wrong on a device, independent of the backend; the API layer turns each kind into a status code. */
 public enum DeviceErrorKind {
-    NOT_FOUND(400),
     INVALID_ARGUMENT(400),
     NOT_SUPPORTED(400),
     NO_PERMISSION(403),

@@ -81,7 +81,7 @@ class StreamingApiTest {
             Thread.sleep(1000);
             long reads = gpus.deviceCallCount() - start;
             // 20 Hz x 4 GPUs for one second
-            assertTrue(reads >= 50 && reads <= 100, reads + " device reads in 1 s with one subscriber");
+            assertTrue(reads >= 40 && reads <= 110, reads + " device reads in 1 s with one subscriber");
         } // abrupt close: the socket just goes away
         awaitNoSubscribers();
         Thread.sleep(2 * 50);
@@ -102,7 +102,7 @@ class StreamingApiTest {
             long start = gpus.deviceCallCount();
             Thread.sleep(1000);
             long reads = gpus.deviceCallCount() - start;
-            assertTrue(reads >= 50 && reads <= 100, reads + " device reads in 1 s with ten subscribers");
+            assertTrue(reads >= 40 && reads <= 110, reads + " device reads in 1 s with ten subscribers");
         } finally {
             for (SseClient client : clients) {
                 if (client != null) {

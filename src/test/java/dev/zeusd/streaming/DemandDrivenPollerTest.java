@@ -46,7 +46,7 @@ class DemandDrivenPollerTest {
         List<Cancellable> one = List.of(subscribe(new CopyOnWriteArrayList<>()));
         Thread.sleep(1000);
         int withOne = polls.getAndSet(0);
-        assertTrue(withOne >= 15 && withOne <= 25, "one subscriber, 1 s at 20 Hz: " + withOne + " polls");
+        assertTrue(withOne >= 12 && withOne <= 26, "one subscriber, 1 s at 20 Hz: " + withOne + " polls");
 
         List<Cancellable> ten = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
@@ -54,7 +54,7 @@ class DemandDrivenPollerTest {
         }
         Thread.sleep(1000);
         int withTen = polls.getAndSet(0);
-        assertTrue(withTen >= 15 && withTen <= 25, "ten subscribers share one poller: " + withTen + " polls");
+        assertTrue(withTen >= 12 && withTen <= 26, "ten subscribers share one poller: " + withTen + " polls");
 
         one.forEach(Cancellable::cancel);
         ten.forEach(Cancellable::cancel);
@@ -116,7 +116,7 @@ class DemandDrivenPollerTest {
             value.incrementAndGet(); // changes every ~5 ms, faster than the poll rate
             Thread.sleep(5);
         }
-        assertTrue(healthy.size() >= 15, "healthy subscriber got only " + healthy.size() + " events");
+        assertTrue(healthy.size() >= 10, "healthy subscriber got only " + healthy.size() + " events");
         assertEquals(1, stalledReceived.get());
         cancellable.cancel();
     }
