@@ -11,6 +11,7 @@ import dev.zeusd.auth.Authenticator;
 import dev.zeusd.auth.Caller;
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.config.EnabledGroups;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * First thing on every request, before resource matching: a disabled API group answers 404 before any auth check;
@@ -20,6 +21,8 @@ import dev.zeusd.config.EnabledGroups;
 @Singleton
 public class AccessGate {
     static final String CALLER = "zeusd.caller";
+    /** Who the audit trail names for this request (see {@link CallerIdentity}). */
+    static final String CALLER_IDENTITY = "zeusd.caller-identity";
 
     private final EnabledGroups enabledGroups;
     private final Authenticator authenticator;
@@ -31,7 +34,7 @@ public class AccessGate {
     }
 
     @ServerRequestFilter(preMatching = true, priority = 10)
-    public void check(ContainerRequestContext request) {
+    public void check(ContainerRequestContext request, HttpServerRequest httpRequest) {
         String path = request.getUriInfo().getPath();
         ApiGroup group = ApiRoutes.groupOf(path);
         if (group != null && !enabledGroups.contains(group)) {
@@ -41,6 +44,9 @@ public class AccessGate {
         if (!authenticator.enabled()) {
             if (authPath) {
                 throw new ApiException(404, "authentication is not enabled on this server");
+            }
+            if (group == ApiGroup.GPU_CONTROL) {
+                request.setProperty(CALLER_IDENTITY, CallerIdentity.of(null, httpRequest));
             }
             return;
         }
@@ -55,5 +61,6 @@ public class AccessGate {
                     + ")");
         }
         request.setProperty(CALLER, caller);
+        request.setProperty(CALLER_IDENTITY, CallerIdentity.of(caller, httpRequest));
     }
 }

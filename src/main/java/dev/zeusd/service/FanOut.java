@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import dev.zeusd.device.DeviceErrorKind;
@@ -24,9 +25,15 @@ public final class FanOut {
      */
     public static <D, T> CompletionStage<SortedMap<Integer, T>> all(DeviceWorkers<D> workers,
             Collection<Integer> ids, Function<D, T> call) {
+        return allById(workers, ids, (id, device) -> call.apply(device));
+    }
+
+    /** As {@link #all}, for calls that need the device's id too. */
+    public static <D, T> CompletionStage<SortedMap<Integer, T>> allById(DeviceWorkers<D> workers,
+            Collection<Integer> ids, BiFunction<Integer, D, T> call) {
         Map<Integer, CompletableFuture<T>> futures = new LinkedHashMap<>();
         for (int id : ids) {
-            futures.put(id, submitOrFail(workers, id, call));
+            futures.put(id, submitOrFail(workers, id, device -> call.apply(id, device)));
         }
         return CompletableFuture.allOf(futures.values().toArray(CompletableFuture[]::new))
                 .handle((ignored, ignoredError) -> collect(futures));

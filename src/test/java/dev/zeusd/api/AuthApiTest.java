@@ -17,6 +17,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.zeusd.testsupport.AuditCapture;
 import dev.zeusd.testsupport.HandmadeJwt;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -137,8 +138,12 @@ class AuthApiTest {
                 .body("error", equalTo("user 'alice' lacks scope 'gpu-control' (token scopes: gpu-read)"));
         bearer(token("[]", FUTURE)).get("/gpu/stream_power").then().statusCode(403)
                 .body("error", equalTo("user 'alice' lacks scope 'gpu-read' (token scopes: none)"));
-        bearer(token("[\"gpu-control\"]", FUTURE))
-                .post("/gpu/set_power_limit?gpu_ids=0&power_limit_mw=300000&block=true").then().statusCode(200);
+        try (AuditCapture audit = new AuditCapture()) {
+            bearer(token("[\"gpu-control\"]", FUTURE))
+                    .post("/gpu/set_power_limit?gpu_ids=0&power_limit_mw=300000&block=true").then().statusCode(200);
+            org.junit.jupiter.api.Assertions.assertTrue(audit.lines().get(0).contains(" caller=sub=alice gpu=0 "),
+                    audit.lines().toString());
+        }
     }
 
     @Test

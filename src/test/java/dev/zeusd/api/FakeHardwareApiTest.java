@@ -18,6 +18,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.zeusd.testsupport.AuditCapture;
 import dev.zeusd.testsupport.FakeNvmlHooks;
 import dev.zeusd.testsupport.FakePowercap;
 import io.quarkus.test.junit.QuarkusTest;
@@ -107,6 +108,17 @@ class FakeHardwareApiTest {
         given().post("/gpu/set_power_limit?gpu_ids=0&power_limit_mw=99&block=true").then().statusCode(400)
                 .body("errors.'0'", containsString("Invalid Argument"));
         given().post("/gpu/set_persistence_mode?gpu_ids=0&enabled=false&block=true").then().statusCode(200);
+    }
+
+    @Test
+    void auditRecordsNvmlFailures() {
+        try (AuditCapture audit = new AuditCapture()) {
+            given().post("/gpu/set_power_limit?gpu_ids=2&power_limit_mw=200000&block=true").then().statusCode(403);
+            assertEquals(1, audit.lines().size(), audit.lines().toString());
+            assertTrue(audit.lines().get(0).endsWith(" gpu=2 op=set_power_limit power_limit_mw=200000 previous=300000 "
+                    + "outcome=error status=403 error=\"GPU 2: nvmlDeviceSetPowerManagementLimit: Insufficient "
+                    + "Permissions (NVML error 4)\""), audit.lines().get(0));
+        }
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.zeusd.testsupport.AuditCapture;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The wire contract of /discover, /time and /gpu/*, pinned field by field, over TCP. */
@@ -153,6 +154,24 @@ class ServerAndGpuApiTest {
         when().get("/discover?verbose=true").then().statusCode(400).body("error", containsString("takes none"));
         when().get("/gpu/get_power?gpu_ids=0&gpu_ids=1").then().statusCode(400)
                 .body("error", containsString("more than once"));
+    }
+
+    @Test
+    void everyControlCallWritesOneAuditLine() throws Exception {
+        try (AuditCapture audit = new AuditCapture()) {
+            given().post("/gpu/set_power_limit?gpu_ids=3&power_limit_mw=250000&block=true").then().statusCode(200);
+            given().post("/gpu/set_power_limit?gpu_ids=3&power_limit_mw=10&block=true").then().statusCode(400);
+            given().post("/gpu/reset_mem_locked_clocks?gpu_ids=0,1&block=false").then().statusCode(200);
+            List<String> lines = audit.awaitLines(4);
+            assertEquals(4, lines.size(), lines.toString());
+            assertTrue(lines.get(0).matches("time=\\S+ caller=anonymous@127\\.0\\.0\\.1:\\d+ gpu=3 "
+                    + "op=set_power_limit power_limit_mw=250000 previous=300000 outcome=ok"), lines.get(0));
+            assertTrue(lines.get(1).matches("time=\\S+ caller=\\S+ gpu=3 op=set_power_limit power_limit_mw=10 "
+                    + "previous=250000 outcome=error status=400 error=\"GPU 3: Invalid Argument: .*\""), lines.get(1));
+            assertTrue(lines.stream().skip(2).allMatch(l -> l.contains(" op=reset_mem_locked_clocks previous=unknown "
+                    + "outcome=ok")), lines.toString());
+        }
+        given().post("/gpu/set_power_limit?gpu_ids=3&power_limit_mw=300000&block=true").then().statusCode(200);
     }
 
     @Test

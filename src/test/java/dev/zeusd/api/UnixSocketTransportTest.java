@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.zeusd.testsupport.AuditCapture;
 import dev.zeusd.testsupport.SseClient;
 import dev.zeusd.testsupport.UdsHttpClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -54,6 +55,18 @@ class UnixSocketTransportTest {
         assertEquals("{\"gpu_ids\":[0,1,2,3],\"cpu_ids\":[0,1],\"dram_available\":[true,false],"
                 + "\"enabled_api_groups\":[\"gpu-control\",\"gpu-read\",\"cpu-read\"],\"auth_required\":false}",
                 response.body());
+    }
+
+    @Test
+    void auditNamesThePeerFromSoPeercred() throws Exception {
+        try (AuditCapture audit = new AuditCapture()) {
+            assertEquals(200, client.post("/gpu/set_persistence_mode?gpu_ids=2&enabled=true&block=true").status());
+            String uid = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
+                    .findFirst().orElseThrow().split("\\s+")[2];
+            assertTrue(audit.lines().get(0).contains(" caller=uid=" + uid + ",pid=" + ProcessHandle.current().pid()
+                    + " gpu=2 op=set_persistence_mode enabled=true previous=false outcome=ok"), audit.lines().toString());
+        }
+        assertEquals(200, client.post("/gpu/set_persistence_mode?gpu_ids=2&enabled=false&block=true").status());
     }
 
     @Test

@@ -9,6 +9,16 @@ public sealed interface GpuCommand {
 
     void execute(GpuDevice gpu);
 
+    /** The requested values as {@code name=value} pairs, for the audit trail; empty for resets. */
+    default String arguments() {
+        return "";
+    }
+
+    /** The setting this command is about to change, where the device can report it; for the audit trail. */
+    default String previousValue(GpuDevice gpu) {
+        return null;
+    }
+
     record SetPowerLimit(long powerLimitMw) implements GpuCommand {
         public String operation() {
             return "set_power_limit";
@@ -16,6 +26,14 @@ public sealed interface GpuCommand {
 
         public void execute(GpuDevice gpu) {
             gpu.setPowerLimitMw(powerLimitMw);
+        }
+
+        public String arguments() {
+            return "power_limit_mw=" + powerLimitMw;
+        }
+
+        public String previousValue(GpuDevice gpu) {
+            return "power_limit_mw=" + gpu.powerLimitMw();
         }
     }
 
@@ -27,6 +45,14 @@ public sealed interface GpuCommand {
         public void execute(GpuDevice gpu) {
             gpu.setPersistenceMode(enabled);
         }
+
+        public String arguments() {
+            return "enabled=" + enabled;
+        }
+
+        public String previousValue(GpuDevice gpu) {
+            return "enabled=" + gpu.persistenceMode();
+        }
     }
 
     record SetGpuLockedClocks(long minClockMhz, long maxClockMhz) implements GpuCommand {
@@ -36,6 +62,10 @@ public sealed interface GpuCommand {
 
         public void execute(GpuDevice gpu) {
             gpu.setGpuLockedClocks(minClockMhz, maxClockMhz);
+        }
+
+        public String arguments() {
+            return "min_clock_mhz=" + minClockMhz + " max_clock_mhz=" + maxClockMhz;
         }
     }
 
@@ -56,6 +86,10 @@ public sealed interface GpuCommand {
 
         public void execute(GpuDevice gpu) {
             gpu.setMemLockedClocks(minClockMhz, maxClockMhz);
+        }
+
+        public String arguments() {
+            return "min_clock_mhz=" + minClockMhz + " max_clock_mhz=" + maxClockMhz;
         }
     }
 

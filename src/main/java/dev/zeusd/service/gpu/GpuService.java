@@ -46,11 +46,12 @@ public final class GpuService implements AutoCloseable {
     /**
      * With {@code block}, completes once every GPU ran the command, failing with {@link DeviceFailures} if any did
      * not. Without, completes once the command is queued on every GPU; execution errors are then only logged.
+     * Every execution writes one audit line naming {@code caller}.
      */
-    public CompletionStage<Void> control(Collection<Integer> ids, GpuCommand command, boolean block) {
+    public CompletionStage<Void> control(Collection<Integer> ids, GpuCommand command, boolean block, String caller) {
         if (block) {
-            return FanOut.all(workers, ids, gpu -> {
-                command.execute(gpu);
+            return FanOut.allById(workers, ids, (id, gpu) -> {
+                ControlAudit.runAudited(id, gpu, command, caller);
                 return Boolean.TRUE;
             }).thenApply(done -> null);
         }
@@ -58,7 +59,7 @@ public final class GpuService implements AutoCloseable {
         for (int id : ids) {
             try {
                 workers.submit(id, gpu -> {
-                    command.execute(gpu);
+                    ControlAudit.runAudited(id, gpu, command, caller);
                     return null;
                 }).whenComplete((ok, error) -> {
                     if (error != null) {

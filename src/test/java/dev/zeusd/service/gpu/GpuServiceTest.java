@@ -42,11 +42,11 @@ class GpuServiceTest {
         RecordingGpu gpu1 = new RecordingGpu(0);
         try (GpuService service = new GpuService(backendOf(List.of(gpu0, gpu1)))) {
             for (int i = 0; i < 200; i++) {
-                service.control(Set.of(0, 1), new GpuCommand.SetPowerLimit(100_000 + i), false).toCompletableFuture()
+                service.control(Set.of(0, 1), new GpuCommand.SetPowerLimit(100_000 + i), false, "test").toCompletableFuture()
                         .join();
             }
             // A blocking call queues behind every earlier one, so once it returns all of them ran.
-            service.control(Set.of(0, 1), new GpuCommand.ResetGpuLockedClocks(), true).toCompletableFuture().join();
+            service.control(Set.of(0, 1), new GpuCommand.ResetGpuLockedClocks(), true, "test").toCompletableFuture().join();
         }
         for (RecordingGpu gpu : List.of(gpu0, gpu1)) {
             List<Long> limits = gpu.calls().stream().filter(c -> c.operation().equals("set_power_limit"))
@@ -64,13 +64,13 @@ class GpuServiceTest {
         SimulatedGpuBackend backend = new SimulatedGpuBackend(3, clock);
         try (GpuService service = new GpuService(backend)) {
             CompletionException e = assertThrows(CompletionException.class, () -> service
-                    .control(Set.of(0, 1, 2), new GpuCommand.SetPowerLimit(50_000), true).toCompletableFuture().join());
+                    .control(Set.of(0, 1, 2), new GpuCommand.SetPowerLimit(50_000), true, "test").toCompletableFuture().join());
             DeviceFailures failures = assertInstanceOf(DeviceFailures.class, e.getCause());
             assertEquals(Set.of(0, 1, 2), failures.failures().keySet());
             assertEquals(400, failures.worstStatus());
             assertEquals(DeviceErrorKind.INVALID_ARGUMENT, failures.failures().get(1).kind());
 
-            service.control(Set.of(1), new GpuCommand.SetPowerLimit(150_000), true).toCompletableFuture().join();
+            service.control(Set.of(1), new GpuCommand.SetPowerLimit(150_000), true, "test").toCompletableFuture().join();
             clock.advance(Duration.ofSeconds(1));
             var limits = service.read(Set.of(0, 1, 2), GpuDevice::powerLimitMw).toCompletableFuture().join();
             assertEquals(List.of(300_000L, 150_000L, 300_000L), List.copyOf(limits.values()));
