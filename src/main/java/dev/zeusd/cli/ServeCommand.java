@@ -46,6 +46,10 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
     @Option(names = "--tcp-bind-address", paramLabel = "<TCP_BIND_ADDRESS>", description = "[TCP mode] Address to bind to")
     String tcpBindAddress;
 
+    @Option(names = "--management-bind-address", paramLabel = "<HOST:PORT>",
+            description = "Health probes (/q/health) and Prometheus metrics (/q/metrics) listen here, also in UDS mode")
+    String managementBindAddress;
+
     @Option(names = "--num-workers", paramLabel = "<NUM_WORKERS>",
             description = "Number of worker threads to use. Default is the number of logical CPUs")
     Integer numWorkers;

@@ -34,6 +34,10 @@ public interface ZeusdConfig {
     @WithDefault("127.0.0.1:4938")
     String tcpBindAddress();
 
+    /** Health probes and Prometheus metrics; {@code HOST:PORT}. */
+    @WithDefault("127.0.0.1:9464")
+    String managementBindAddress();
+
     /** Event-loop threads; absent means the number of logical CPUs. */
     OptionalInt numWorkers();
 

@@ -18,19 +18,23 @@ public final class HttpListener {
             props.put("quarkus.http.domain-socket-enabled", "true");
             props.put("quarkus.http.domain-socket", config.socketPath());
         } else {
-            HostPort bind = HostPort.parse(config.tcpBindAddress());
+            HostPort bind = HostPort.parse(config.tcpBindAddress(), "--tcp-bind-address", "127.0.0.1:4938");
             props.put("quarkus.http.host-enabled", "true");
             props.put("quarkus.http.domain-socket-enabled", "false");
             props.put("quarkus.http.host", bind.host());
             props.put("quarkus.http.port", Integer.toString(bind.port()));
         }
+        HostPort management = HostPort.parse(config.managementBindAddress(), "--management-bind-address",
+                "127.0.0.1:9464");
+        props.put("quarkus.management.host", management.host());
+        props.put("quarkus.management.port", Integer.toString(management.port()));
         config.numWorkers().ifPresent(n -> props.put("quarkus.http.io-threads", Integer.toString(n)));
         return props;
     }
 
     /** {@code HOST:PORT}, with IPv6 hosts in brackets ({@code [::1]:4938}). */
     public record HostPort(String host, int port) {
-        public static HostPort parse(String address) {
+        public static HostPort parse(String address, String flag, String example) {
             int colon = address.lastIndexOf(':');
             if (colon > 0 && colon < address.length() - 1) {
                 String host = address.substring(0, colon);
@@ -46,8 +50,7 @@ public final class HttpListener {
                     // reported below
                 }
             }
-            throw new StartupException("--tcp-bind-address must be HOST:PORT, such as 127.0.0.1:4938, got '"
-                    + address + "'.");
+            throw new StartupException(flag + " must be HOST:PORT, such as " + example + ", got '" + address + "'.");
         }
     }
 }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import dev.zeusd.testsupport.AuditCapture;
 import dev.zeusd.testsupport.FakeNvmlHooks;
 import dev.zeusd.testsupport.FakePowercap;
+import dev.zeusd.testsupport.Management;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -139,6 +141,22 @@ class FakeHardwareApiTest {
         assertEquals(before, fake.fake_nvml_power_reads(), "power read with nobody asking");
         when().get("/gpu/get_power").then().statusCode(200).body("power_mw.keySet()", contains("0", "1", "2", "3"));
         assertEquals(before + 4, fake.fake_nvml_power_reads());
+    }
+
+    private final URL ready = Management.url("/q/health/ready");
+
+    @Test
+    void readinessFallsWhenABackendStopsAnsweringAndRecovers() throws IOException {
+        given().get(ready).then().statusCode(200);
+        Path energy = POWERCAP.packageZone(1).resolve("energy_uj");
+        Files.delete(energy);
+        try {
+            given().get(ready).then().statusCode(503).body("checks[0].status", equalTo("DOWN"))
+                    .body("checks[0].data.reason", containsString("energy_uj"));
+        } finally {
+            POWERCAP.setPackage(1, 7);
+        }
+        given().get(ready).then().statusCode(200);
     }
 
     @Test

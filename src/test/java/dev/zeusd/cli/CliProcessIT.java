@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URL;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -109,9 +111,15 @@ class CliProcessIT {
         }
         assertTrue(Files.exists(socket));
         try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--simulate", "--socket-path", socket.toString(),
-                "--socket-permissions", "600")) {
+                "--socket-permissions", "600", "--management-bind-address", "127.0.0.1:19465")) {
             zeusd.awaitStarted(START);
             assertEquals(200, new UdsHttpClient(socket).get("/discover").status());
+            // probes and metrics on TCP while the API is on the socket
+            HttpURLConnection ready = (HttpURLConnection) new URL("http://127.0.0.1:19465/q/health/ready")
+                    .openConnection();
+            assertEquals(200, ready.getResponseCode());
+            String metrics = new String(new URL("http://127.0.0.1:19465/q/metrics").openStream().readAllBytes());
+            assertTrue(metrics.contains("zeusd_gpu_power_watts{gpu=\"0\""), metrics);
             zeusd.stop();
         }
     }

@@ -36,10 +36,10 @@ class StartupChecksTest {
 
     @Test
     void bindAddressParsing() {
-        assertEquals(new HttpListener.HostPort("0.0.0.0", 4938), HttpListener.HostPort.parse("0.0.0.0:4938"));
-        assertEquals(new HttpListener.HostPort("::1", 80), HttpListener.HostPort.parse("[::1]:80"));
+        assertEquals(new HttpListener.HostPort("0.0.0.0", 4938), HttpListener.HostPort.parse("0.0.0.0:4938", "--x", "h:1"));
+        assertEquals(new HttpListener.HostPort("::1", 80), HttpListener.HostPort.parse("[::1]:80", "--x", "h:1"));
         for (String bad : new String[] { "4938", "host:", ":80", "h:99999", "h:x" }) {
-            assertThrows(StartupException.class, () -> HttpListener.HostPort.parse(bad), bad);
+            assertThrows(StartupException.class, () -> HttpListener.HostPort.parse(bad, "--x", "h:1"), bad);
         }
     }
 

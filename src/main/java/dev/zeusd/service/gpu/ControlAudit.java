@@ -6,6 +6,8 @@ import org.jboss.logging.Logger;
 
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.GpuDevice;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 
 /**
  * The audit trail: exactly one line per control call per GPU on the {@code zeusd.audit} logger, written on the GPU's
@@ -25,14 +27,24 @@ public final class ControlAudit {
         try {
             command.execute(gpu);
             LOG.info(line(gpuId, command, caller, previous) + " outcome=ok");
+            count(command, "ok");
         } catch (DeviceException e) {
             LOG.info(line(gpuId, command, caller, previous) + " outcome=error status=" + e.kind().httpStatus()
                     + " error=" + quote(e.getMessage()));
+            count(command, "error");
             throw e;
         } catch (RuntimeException e) {
             LOG.info(line(gpuId, command, caller, previous) + " outcome=error status=500 error=" + quote(e.toString()));
+            count(command, "error");
             throw e;
         }
+    }
+
+    /** {@code zeusd_control_calls_total{operation,outcome}} on Micrometer's global registry, which Quarkus feeds. */
+    private static void count(GpuCommand command, String outcome) {
+        Counter.builder("zeusd.control.calls").description("GPU control calls by operation and outcome")
+                .tag("operation", command.operation()).tag("outcome", outcome).register(Metrics.globalRegistry)
+                .increment();
     }
 
     private static String readPrevious(GpuDevice gpu, GpuCommand command) {

@@ -1,0 +1,87 @@
+package dev.zeusd.ops;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+import java.util.function.ToDoubleFunction;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import dev.zeusd.service.cpu.CpuService;
+import dev.zeusd.service.cpu.EnergySample;
+import dev.zeusd.service.cpu.PowerMw;
+import dev.zeusd.service.gpu.GpuService;
+import dev.zeusd.streaming.PowerStreams;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+
+/**
+ * Prometheus metrics in base units, named like Kepler and node_exporter: Micrometer appends the unit and
+ * {@code _total}, so {@code zeusd.gpu.power} with unit watts is scraped as {@code zeusd_gpu_power_watts}.
+ */
+@Startup
+@Singleton
+public class DeviceMetrics {
+    /** Micrometer holds function-counter state weakly: the suppliers must live as long as the meters. */
+    private final List<DoubleSupplier> counterReads = new ArrayList<>();
+
+    @Inject
+    public DeviceMetrics(MeterRegistry registry, GpuService gpus, CpuService cpus, PowerStreams streams) {
+        MetricsSnapshot snapshot = new MetricsSnapshot(gpus, cpus);
+        for (int id : gpus.ids()) {
+            String gpu = Integer.toString(id);
+            gauge(registry, "zeusd.gpu.power", "Instant GPU power draw in watts", "watts", "gpu", gpu,
+                    () -> gpuValue(snapshot, id, r -> r.powerMw() / 1e3));
+            gauge(registry, "zeusd.gpu.power.limit", "GPU power limit in watts", "watts", "gpu", gpu,
+                    () -> gpuValue(snapshot, id, r -> r.powerLimitMw() / 1e3));
+            counter(registry, counterReads, "zeusd.gpu.energy", "GPU energy since the driver was loaded, in joules", "gpu", gpu,
+                    () -> gpuValue(snapshot, id, r -> r.energyMj() / 1e3));
+        }
+        for (int id : cpus.ids()) {
+            String cpu = Integer.toString(id);
+            gauge(registry, "zeusd.cpu.package.power", "CPU package power in watts (RAPL)", "watts", "cpu", cpu,
+                    () -> cpuPower(snapshot, id, p -> p.cpuMw() / 1e3));
+            counter(registry, counterReads, "zeusd.cpu.package.energy", "CPU package energy in joules (RAPL, wrap-corrected)",
+                    "cpu", cpu, () -> cpuEnergy(snapshot, id, s -> s.packageUj() / 1e6));
+            if (cpus.hasDram(id)) {
+                counter(registry, counterReads, "zeusd.dram.energy", "DRAM energy in joules (RAPL, wrap-corrected)", "cpu", cpu,
+                        () -> cpuEnergy(snapshot, id, s -> s.dramUj() / 1e6));
+            }
+        }
+        Gauge.builder("zeusd.stream.subscribers", streams, PowerStreams::gpuSubscribers).tag("device", "gpu")
+                .description("Clients connected to the power stream of this device type").register(registry);
+        Gauge.builder("zeusd.stream.subscribers", streams, PowerStreams::cpuSubscribers).tag("device", "cpu")
+                .description("Clients connected to the power stream of this device type").register(registry);
+    }
+
+    private static double gpuValue(MetricsSnapshot snapshot, int id,
+            ToDoubleFunction<MetricsSnapshot.GpuReading> f) {
+        MetricsSnapshot.GpuReading reading = snapshot.get().gpus().get(id);
+        return reading == null ? Double.NaN : f.applyAsDouble(reading);
+    }
+
+    private static double cpuPower(MetricsSnapshot snapshot, int id, ToDoubleFunction<PowerMw> f) {
+        PowerMw power = snapshot.get().cpuPower().get(id);
+        return power == null ? Double.NaN : f.applyAsDouble(power);
+    }
+
+    private static double cpuEnergy(MetricsSnapshot snapshot, int id, ToDoubleFunction<EnergySample> f) {
+        EnergySample sample = snapshot.get().cpuEnergy().get(id);
+        return sample == null ? Double.NaN : f.applyAsDouble(sample);
+    }
+
+    private static void gauge(MeterRegistry registry, String name, String help, String unit, String tag,
+            String value, DoubleSupplier read) {
+        Gauge.builder(name, read::getAsDouble).description(help).baseUnit(unit).tag(tag, value).register(registry);
+    }
+
+    private static void counter(MeterRegistry registry, List<DoubleSupplier> keep, String name, String help,
+            String tag, String value, DoubleSupplier read) {
+        keep.add(read);
+        FunctionCounter.builder(name, read, DoubleSupplier::getAsDouble).description(help)
+                .baseUnit("joules").tag(tag, value).register(registry);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.zeusd.ops;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.zeusd.service.gpu.GpuService;
+import dev.zeusd.testsupport.Management;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Health and Prometheus metrics on the management port, against the simulated devices. */
+@QuarkusTest
+class OperationsTest {
+    private static final Pattern SAMPLE = Pattern.compile("^(zeusd_[a-z_]+\\{[^}]*\\}) (\\S+)$", Pattern.MULTILINE);
+
+    private final URL metrics = Management.url("/q/metrics");
+    private final URL ready = Management.url("/q/health/ready");
+    private final URL live = Management.url("/q/health/live");
+
+    @Inject
+    GpuService gpus;
+
+    private Map<String, Double> scrape() {
+        String body = given().get(metrics).then().statusCode(200).extract().asString();
+        Map<String, Double> samples = new HashMap<>();
+        Matcher m = SAMPLE.matcher(body);
+        while (m.find()) {
+            samples.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        assertTrue(body.contains("# HELP zeusd_gpu_power_watts Instant GPU power draw in watts"), body);
+        return samples;
+    }
+
+    @Test
+    void deviceMetricsInBaseUnits() throws InterruptedException {
+        Map<String, Double> first = scrape();
+        for (int gpu = 0; gpu < 4; gpu++) {
+            double power = first.get("zeusd_gpu_power_watts{gpu=\"" + gpu + "\"}");
+            double limit = first.get("zeusd_gpu_power_limit_watts{gpu=\"" + gpu + "\"}");
+            assertTrue(power >= 60 && power <= limit, "GPU " + gpu + ": " + power + " W, limit " + limit + " W");
+        }
+        assertTrue(first.get("zeusd_cpu_package_power_watts{cpu=\"0\"}") > 30);
+        assertTrue(first.containsKey("zeusd_dram_energy_joules_total{cpu=\"0\"}"));
+        assertFalse(first.containsKey("zeusd_dram_energy_joules_total{cpu=\"1\"}"), "no DRAM series for package 1");
+        assertTrue(first.containsKey("zeusd_stream_subscribers{device=\"gpu\"}"));
+        Thread.sleep(1100);
+        Map<String, Double> second = scrape();
+        for (String counter : new String[] { "zeusd_gpu_energy_joules_total{gpu=\"2\"}",
+                "zeusd_cpu_package_energy_joules_total{cpu=\"1\"}", "zeusd_dram_energy_joules_total{cpu=\"0\"}" }) {
+            assertTrue(second.get(counter) > first.get(counter), counter + " did not increase");
+        }
+    }
+
+    @Test
+    void rapidScrapesReadTheHardwareAtMostOncePerSecond() throws InterruptedException {
+        Thread.sleep(1100); // let an earlier scrape's readings age out
+        long before = gpus.deviceCallCount();
+        for (int i = 0; i < 10; i++) {
+            scrape();
+        }
+        // one refresh = one call per GPU (power, energy and limit are read in one call)
+        assertEquals(4, gpus.deviceCallCount() - before);
+        Thread.sleep(500);
+        assertEquals(4, gpus.deviceCallCount() - before, "hardware read with nobody scraping");
+    }
+
+    @Test
+    void controlCallsAreCounted() {
+        given().post("/gpu/set_power_limit?gpu_ids=1&power_limit_mw=1&block=true").then().statusCode(400);
+        Map<String, Double> samples = scrape();
+        assertTrue(samples.getOrDefault(
+                "zeusd_control_calls_total{operation=\"set_power_limit\",outcome=\"error\"}", 0.0) >= 1, samples
+                        .toString());
+    }
+
+    @Test
+    void healthProbes() {
+        given().get(ready).then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("UP"))
+                .body("checks[0].name", org.hamcrest.Matchers.equalTo("devices"));
+        given().get(live).then().statusCode(200);
+    }
+}
