@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.config.BootConfig;
+import dev.zeusd.config.LogFormat;
 import dev.zeusd.config.TransportMode;
 import dev.zeusd.config.ZeusdConfig;
 import dev.zeusd.lifecycle.HttpListener;
@@ -47,8 +48,13 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
     String tcpBindAddress;
 
     @Option(names = "--management-bind-address", paramLabel = "<HOST:PORT>",
-            description = "Health probes (/q/health) and Prometheus metrics (/q/metrics) listen here, also in UDS mode")
+            description = "Health probes (/q/health) and Prometheus metrics (/q/metrics) listen here, also in UDS mode; "
+                    + "'off' for no management listener")
     String managementBindAddress;
+
+    @Option(names = "--log-format", paramLabel = "<FORMAT>",
+            description = "Log lines on stderr as text or json (one object per line)")
+    LogFormat logFormat;
 
     @Option(names = "--num-workers", paramLabel = "<NUM_WORKERS>",
             description = "Number of worker threads to use. Default is the number of logical CPUs")

@@ -34,9 +34,13 @@ public interface ZeusdConfig {
     @WithDefault("127.0.0.1:4938")
     String tcpBindAddress();
 
-    /** Health probes and Prometheus metrics; {@code HOST:PORT}. */
+    /** Health probes and Prometheus metrics; {@code HOST:PORT}, or {@code off} for no management listener. */
     @WithDefault("127.0.0.1:9464")
     String managementBindAddress();
+
+    /** Console log lines as text or as one JSON object per line (for Kubernetes log collectors). */
+    @WithDefault("text")
+    LogFormat logFormat();
 
     /** Event-loop threads; absent means the number of logical CPUs. */
     OptionalInt numWorkers();

@@ -3,11 +3,17 @@ package dev.zeusd.lifecycle;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.zeusd.config.LogFormat;
 import dev.zeusd.config.TransportMode;
 import dev.zeusd.config.ZeusdConfig;
 
-/** Translates the transport settings into the Quarkus HTTP properties that choose the one listener. */
+/**
+ * Translates the transport settings into the Quarkus properties that choose the one API listener, the management
+ * listener and the console log format.
+ */
 public final class HttpListener {
+    static final String MANAGEMENT_OFF = "off";
+
     private HttpListener() {
     }
 
@@ -24,10 +30,16 @@ public final class HttpListener {
             props.put("quarkus.http.host", bind.host());
             props.put("quarkus.http.port", Integer.toString(bind.port()));
         }
-        HostPort management = HostPort.parse(config.managementBindAddress(), "--management-bind-address",
-                "127.0.0.1:9464");
-        props.put("quarkus.management.host", management.host());
-        props.put("quarkus.management.port", Integer.toString(management.port()));
+        if (MANAGEMENT_OFF.equalsIgnoreCase(config.managementBindAddress())) {
+            // The management interface is a build-time feature; at run time it is switched off by binding nothing.
+            props.put("quarkus.management.host-enabled", "false");
+        } else {
+            HostPort management = HostPort.parse(config.managementBindAddress(), "--management-bind-address",
+                    "127.0.0.1:9464 or off");
+            props.put("quarkus.management.host", management.host());
+            props.put("quarkus.management.port", Integer.toString(management.port()));
+        }
+        props.put("quarkus.log.console.json.enabled", Boolean.toString(config.logFormat() == LogFormat.JSON));
         config.numWorkers().ifPresent(n -> props.put("quarkus.http.io-threads", Integer.toString(n)));
         return props;
     }

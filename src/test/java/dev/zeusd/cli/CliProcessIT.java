@@ -21,6 +21,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.zeusd.testsupport.FakeNvmlHooks;
 import dev.zeusd.testsupport.FakePowercap;
 import dev.zeusd.testsupport.UdsHttpClient;
@@ -120,6 +123,27 @@ class CliProcessIT {
             assertEquals(200, ready.getResponseCode());
             String metrics = new String(new URL("http://127.0.0.1:19465/q/metrics").openStream().readAllBytes());
             assertTrue(metrics.contains("zeusd_gpu_power_watts{gpu=\"0\""), metrics);
+            // the socket file gone means no client can connect: readiness must say so
+            Files.delete(socket);
+            HttpURLConnection notReady = (HttpURLConnection) new URL("http://127.0.0.1:19465/q/health/ready")
+                    .openConnection();
+            assertEquals(503, notReady.getResponseCode());
+            String body = new String(notReady.getErrorStream().readAllBytes());
+            assertTrue(body.contains("\"api-listener\"") && body.contains("connect failed"), body);
+            zeusd.stop();
+        }
+    }
+
+    @Test
+    void managementCanBeSwitchedOffAndLogsCanBeJson() throws Exception {
+        try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--simulate", "--mode", "tcp", "--tcp-bind-address",
+                "127.0.0.1:0", "--management-bind-address", "off", "--log-format", "json")) {
+            zeusd.awaitStarted(START);
+            String started = zeusd.stderr().lines().filter(l -> l.contains(" started in ")).findFirst().orElseThrow();
+            JsonNode line = new ObjectMapper().readTree(started);
+            assertEquals("io.quarkus", line.get("loggerName").asText(), started);
+            assertTrue(line.get("message").asText().startsWith("zeusd "), started);
+            assertFalse(zeusd.stderr().contains("Management interface"), zeusd.stderr());
             zeusd.stop();
         }
     }

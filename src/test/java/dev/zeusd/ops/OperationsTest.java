@@ -87,7 +87,9 @@ class OperationsTest {
     @Test
     void healthProbes() {
         given().get(ready).then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("UP"))
-                .body("checks[0].name", org.hamcrest.Matchers.equalTo("devices"));
+                .body("checks.name", org.hamcrest.Matchers.containsInAnyOrder("devices", "api-listener"))
+                .body("checks.find { it.name == 'api-listener' }.data.address",
+                        org.hamcrest.Matchers.containsString(":"));
         given().get(live).then().statusCode(200);
     }
 }
