@@ -1,0 +1,203 @@
+package dev.zeusd.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+
+import dev.zeusd.cli.BaseCommand;
+
+/** helm lint and helm template (through helm-java, no helm binary) for every scenario under helm/zeusd/ci. */
+class HelmChartTest {
+    private static final Map<String, String> SELECTOR = Map.of("app.kubernetes.io/name", "zeusd",
+            "app.kubernetes.io/instance", "zeusd");
+
+    static Stream<Path> scenarios() throws IOException {
+        return Files.list(RenderedChart.CHART.resolve("ci")).filter(p -> p.toString().endsWith("-values.yaml"))
+                .sorted();
+    }
+
+    private static RenderedChart scenario(String name) {
+        return RenderedChart.render(t -> t.withValuesFile(RenderedChart.CHART.resolve("ci/" + name + "-values.yaml")));
+    }
+
+    @Test
+    void lintsStrictlyWithoutFindings() {
+        LintResult lint = new Helm(RenderedChart.CHART).lint().strict().call();
+        assertFalse(lint.isFailed(), lint.getMessages().toString());
+        assertTrue(lint.getMessages().stream().noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]")),
+                lint.getMessages().toString());
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void everyScenarioRendersADaemonSetTheDaemonAccepts(Path values) {
+        RenderedChart chart = RenderedChart.render(t -> t.withValuesFile(values));
+        JsonNode ds = chart.one("DaemonSet");
+        // the selector is immutable: it must never carry the chart version
+        Map<String, String> selector = RenderedChart.YAML.convertValue(ds.at("/spec/selector/matchLabels"),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {
+                });
+        assertEquals(SELECTOR, selector);
+        SELECTOR.forEach((k, v) -> assertEquals(v, ds.at("/spec/template/metadata/labels").path(k).asText()));
+        assertEquals(1, ds.at("/spec/updateStrategy/rollingUpdate/maxUnavailable").asInt());
+        for (JsonNode object : chart.objects) {
+            assertEquals("zeusd-0.1.0", object.at("/metadata/labels").path("helm.sh/chart").asText(), object.toString());
+        }
+        JsonNode container = chart.container();
+        assertEquals("/q/health/live", container.at("/livenessProbe/httpGet/path").asText());
+        assertEquals("/q/health/ready", container.at("/readinessProbe/httpGet/path").asText());
+        assertEquals("metrics", container.at("/readinessProbe/httpGet/port").asText());
+        assertEquals("0.0.0.0:9464", chart.arg("--management-bind-address"));
+        assertEquals(0, chart.podSpec().at("/securityContext/runAsUser").asInt(-1));
+        // every mount of the host is read-only, except the socket directory
+        for (JsonNode mount : container.path("volumeMounts")) {
+            JsonNode volume = chart.volume(mount.path("name").asText());
+            assertNotNull(volume, "mount without volume: " + mount);
+            if (volume.has("hostPath") && !mount.path("name").asText().equals("socket-dir")) {
+                assertTrue(mount.path("readOnly").asBoolean(), "host mount not read-only: " + mount);
+            }
+        }
+        // the rendered args are a command line the real CLI parses
+        List<String> command = new ArrayList<>(chart.args());
+        assertEquals("serve", command.get(0));
+        BaseCommand.commandLine().parseArgs(command.toArray(String[]::new));
+    }
+
+    @Test
+    void defaultsServeTheSocketOnTheNodeWithOnlySysAdmin() {
+        RenderedChart chart = scenario("default");
+        assertEquals(List.of("ServiceAccount", "Service", "DaemonSet"), chart.kinds());
+        assertEquals("ghcr.io/zeusd/zeusd:0.1.0", chart.container().path("image").asText());
+        assertEquals("uds", chart.arg("--mode"));
+        assertEquals("/run/zeusd/zeusd.sock", chart.arg("--socket-path"));
+        assertEquals("666", chart.arg("--socket-permissions"));
+        assertEquals("gpu-control,gpu-read,cpu-read", chart.arg("--enable"));
+        assertEquals("/host/sys/class/powercap", chart.arg("--rapl-root"));
+        assertNull(chart.arg("--signing-key-path"));
+        assertFalse(chart.args().contains("--simulate"));
+
+        assertEquals("/run/zeusd", chart.volume("socket-dir").at("/hostPath/path").asText());
+        assertEquals("DirectoryOrCreate", chart.volume("socket-dir").at("/hostPath/type").asText());
+        assertFalse(chart.mount("socket-dir").path("readOnly").asBoolean());
+        assertEquals("/sys/class/powercap", chart.volume("powercap").at("/hostPath/path").asText());
+        assertEquals("/host/sys/class/powercap", chart.mount("powercap").path("mountPath").asText());
+        assertEquals("/sys/devices/virtual/powercap", chart.volume("powercap-devices").at("/hostPath/path").asText());
+        assertEquals("/host/sys/devices/virtual/powercap", chart.mount("powercap-devices").path("mountPath").asText());
+
+        JsonNode security = chart.container().path("securityContext");
+        assertFalse(security.path("privileged").asBoolean());
+        assertFalse(security.path("allowPrivilegeEscalation").asBoolean(true));
+        assertEquals(List.of("ALL"), RenderedChart.texts(security.at("/capabilities/drop")));
+        assertEquals(List.of("SYS_ADMIN"), chart.addedCapabilities());
+        assertTrue(security.path("readOnlyRootFilesystem").asBoolean());
+        assertEquals("/tmp", chart.mount("tmp").path("mountPath").asText());
+        assertTrue(chart.volume("tmp").has("emptyDir"));
+
+        assertEquals("nvidia", chart.podSpec().path("runtimeClassName").asText());
+        assertEquals(Map.of("NVIDIA_VISIBLE_DEVICES", "all", "NVIDIA_DRIVER_CAPABILITIES", "utility"), chart.env());
+        assertEquals("system-node-critical", chart.podSpec().path("priorityClassName").asText());
+        assertFalse(chart.podSpec().path("automountServiceAccountToken").asBoolean(true));
+
+        JsonNode service = chart.one("Service");
+        assertEquals(List.of("metrics"), service.path("spec").path("ports").findValuesAsText("name"));
+        assertEquals("Local", service.at("/spec/internalTrafficPolicy").asText());
+    }
+
+    @Test
+    void tcpServesReadGroupsOnAPortWithoutCapabilities() {
+        RenderedChart chart = scenario("tcp");
+        assertEquals("tcp", chart.arg("--mode"));
+        assertEquals("0.0.0.0:4938", chart.arg("--tcp-bind-address"));
+        assertNull(chart.arg("--socket-path"));
+        assertNull(chart.volume("socket-dir"));
+        assertEquals("gpu-read,cpu-read", chart.arg("--enable"));
+        assertEquals(List.of(), chart.addedCapabilities());
+        JsonNode api = chart.named(chart.container().path("ports"), "api");
+        assertEquals(4938, api.path("containerPort").asInt());
+        assertEquals(4938, api.path("hostPort").asInt());
+        assertEquals(List.of("api", "metrics"), chart.one("Service").path("spec").path("ports").findValuesAsText("name"));
+        JsonNode monitor = chart.one("ServiceMonitor");
+        assertEquals("/q/metrics", monitor.at("/spec/endpoints/0/path").asText());
+        assertEquals("zeusd", monitor.at("/spec/selector/matchLabels").path("app.kubernetes.io/name").asText());
+    }
+
+    @Test
+    void authMountsTheSigningKeyFromTheSecret() {
+        RenderedChart chart = scenario("auth");
+        assertEquals("/etc/zeusd/auth/zeusd.key", chart.arg("--signing-key-path"));
+        JsonNode secret = chart.volume("signing-key").path("secret");
+        assertEquals("zeusd-signing-key", secret.path("secretName").asText());
+        assertEquals(0400, secret.path("defaultMode").asInt());
+        assertEquals("zeusd.key", secret.at("/items/0/key").asText());
+        assertEquals("/etc/zeusd/auth", chart.mount("signing-key").path("mountPath").asText());
+        assertTrue(chart.mount("signing-key").path("readOnly").asBoolean());
+        assertEquals("660", chart.arg("--socket-permissions"));
+        assertEquals("2000", chart.arg("--socket-gid"));
+        assertEquals(List.of("SYS_ADMIN", "CHOWN"), chart.addedCapabilities());
+    }
+
+    @Test
+    void simulatedNodesNeedNoHostAccess() {
+        RenderedChart chart = scenario("simulate");
+        assertTrue(chart.args().contains("--simulate"));
+        assertNull(chart.arg("--rapl-root"));
+        assertNull(chart.volume("powercap"));
+        assertTrue(chart.podSpec().path("runtimeClassName").isMissingNode());
+        assertTrue(chart.podSpec().path("priorityClassName").isMissingNode());
+        assertEquals(Map.of(), chart.env());
+        assertEquals(List.of(), chart.addedCapabilities());
+    }
+
+    @Test
+    void nativeImageDefaultsToTcp() {
+        RenderedChart chart = scenario("native");
+        assertEquals("ghcr.io/zeusd/zeusd@sha256:" + "0".repeat(64), chart.container().path("image").asText());
+        assertEquals("tcp", chart.arg("--mode"));
+        assertEquals("json", chart.arg("--log-format"));
+        assertEquals("50", chart.arg("--gpu-power-poll-hz"));
+        assertEquals("5", chart.arg("--cpu-power-poll-hz"));
+        RenderedChart tagged = RenderedChart.render(t -> t.set("image.flavor", "native"));
+        assertEquals("ghcr.io/zeusd/zeusd:0.1.0-native", tagged.container().path("image").asText());
+    }
+
+    @Test
+    void nvmlFromTheHostInsteadOfTheRuntime() {
+        RenderedChart chart = scenario("nvml-hostpath");
+        assertEquals("/host/nvml/libnvidia-ml.so.1", chart.arg("--nvml-library"));
+        assertEquals("File", chart.volume("nvml").at("/hostPath/type").asText());
+        assertEquals("/usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1", chart.volume("nvml").at("/hostPath/path").asText());
+        assertTrue(chart.mount("nvml").path("readOnly").asBoolean());
+        assertTrue(chart.podSpec().path("runtimeClassName").isMissingNode());
+        assertTrue(chart.container().at("/securityContext/privileged").asBoolean());
+        assertNull(chart.arg("--rapl-root"), "cpu-read is not enabled");
+        assertNull(chart.volume("tmp"), "root filesystem is writable");
+    }
+
+    @Test
+    void impossibleCombinationsFailWithAReason() {
+        Exception nativeUds = assertThrows(Exception.class, () -> RenderedChart.render(
+                t -> t.set("image.flavor", "native").set("transport.mode", "uds")));
+        assertTrue(nativeUds.getMessage().contains("quarkus#25928"), nativeUds.getMessage());
+        Exception noSecret = assertThrows(Exception.class, () -> RenderedChart.render(t -> t.set("auth.enabled", true)));
+        assertTrue(noSecret.getMessage().contains("auth.existingSecret"), noSecret.getMessage());
+    }
+}
