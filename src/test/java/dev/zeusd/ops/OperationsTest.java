@@ -91,5 +91,6 @@ class OperationsTest {
                 .body("checks.find { it.name == 'api-listener' }.data.address",
                         org.hamcrest.Matchers.containsString(":"));
         given().get(live).then().statusCode(200);
+        given().get(Management.url("/q/health/started")).then().statusCode(200); // the chart's startup probe
     }
 }
