@@ -16,10 +16,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 
@@ -39,12 +41,53 @@ class HelmChartTest {
         return RenderedChart.render(t -> t.withValuesFile(RenderedChart.CHART.resolve("ci/" + name + "-values.yaml")));
     }
 
-    @Test
-    void lintsStrictlyWithoutFindings() {
-        LintResult lint = new Helm(RenderedChart.CHART).lint().strict().call();
+    /**
+     * helm-java's lint takes no values file, so each scenario is linted as a copy of the chart whose values.yaml is
+     * the defaults with the scenario merged in, which is what {@code helm lint --strict -f scenario} checks.
+     */
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void lintsStrictlyWithoutFindings(Path values, @TempDir Path tmp) throws IOException {
+        Path chart = tmp.resolve("zeusd");
+        try (Stream<Path> files = Files.walk(RenderedChart.CHART)) {
+            for (Path file : files.toList()) {
+                Path target = chart.resolve(RenderedChart.CHART.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        List<JsonNode> scenario = RenderedChart.parse(Files.readString(values));
+        if (!scenario.isEmpty()) {
+            JsonNode defaults = RenderedChart.YAML.readTree(chart.resolve("values.yaml").toFile());
+            RenderedChart.YAML.writeValue(chart.resolve("values.yaml").toFile(), merge(defaults, scenario.get(0)));
+        }
+
+        LintResult lint = new Helm(chart).lint().strict().call();
         assertFalse(lint.isFailed(), lint.getMessages().toString());
         assertTrue(lint.getMessages().stream().noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]")),
                 lint.getMessages().toString());
+    }
+
+    /** Helm's rule: maps merge key by key, anything else (lists included) replaces. */
+    private static JsonNode merge(JsonNode defaults, JsonNode override) {
+        if (!(defaults instanceof ObjectNode base) || !override.isObject()) {
+            return override;
+        }
+        ObjectNode merged = base.deepCopy();
+        override.fields().forEachRemaining(e -> merged.set(e.getKey(),
+                merged.has(e.getKey()) ? merge(merged.get(e.getKey()), e.getValue()) : e.getValue()));
+        return merged;
+    }
+
+    @Test
+    void lintCatchesABrokenChart(@TempDir Path tmp) throws IOException {
+        Path chart = Files.createDirectories(tmp.resolve("broken/templates"));
+        Files.copy(RenderedChart.CHART.resolve("Chart.yaml"), chart.resolveSibling("Chart.yaml"));
+        Files.writeString(chart.resolve("x.yaml"), "{{ .Values.missing.field }}");
+        assertTrue(new Helm(chart.getParent()).lint().strict().call().isFailed());
     }
 
     @ParameterizedTest
