@@ -51,6 +51,11 @@ public class DeviceMetrics {
                         () -> cpuEnergy(snapshot, id, s -> s.dramUj() / 1e6));
             }
         }
+        // Every call into a device backend (reads and control): the benchmark checks an idle daemon adds none.
+        FunctionCounter.builder("zeusd.device.calls", gpus, GpuService::deviceCallCount).tag("device", "gpu")
+                .description("Calls made into the GPU backend (NVML), reads and control").register(registry);
+        FunctionCounter.builder("zeusd.device.calls", cpus, CpuService::deviceCallCount).tag("device", "cpu")
+                .description("Calls made into the CPU backend (RAPL)").register(registry);
         Gauge.builder("zeusd.stream.subscribers", streams, PowerStreams::gpuSubscribers).tag("device", "gpu")
                 .description("Clients connected to the power stream of this device type").register(registry);
         Gauge.builder("zeusd.stream.subscribers", streams, PowerStreams::cpuSubscribers).tag("device", "cpu")

@@ -73,6 +73,10 @@ class OperationsTest {
         assertEquals(4, gpus.deviceCallCount() - before);
         Thread.sleep(500);
         assertEquals(4, gpus.deviceCallCount() - before, "hardware read with nobody scraping");
+        // the same count is exported, so the benchmark can check an idle daemon from outside
+        long low = gpus.deviceCallCount();
+        double exported = scrape().get("zeusd_device_calls_total{device=\"gpu\"}");
+        assertTrue(exported >= low && exported <= gpus.deviceCallCount(), exported + " not in [" + low + ", ...]");
     }
 
     @Test
