@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 import dev.zeusd.device.DeviceErrorKind;
 import dev.zeusd.device.DeviceException;
@@ -24,24 +25,33 @@ public final class FanOut {
      * device that failed once all have finished.
      */
     public static <D, T> CompletionStage<SortedMap<Integer, T>> all(DeviceWorkers<D> workers,
-            Collection<Integer> ids, Function<D, T> call) {
-        return allById(workers, ids, (id, device) -> call.apply(device));
+            Collection<Integer> ids, Function<D, T> read) {
+        return workers.readAll(ids, read).thenCompose(FanOut::whenAllDone);
     }
 
-    /** As {@link #all}, for calls that need the device's id too. */
+    /** As {@link #all}, for calls with effects (never joined with another call) that need the device's id. */
     public static <D, T> CompletionStage<SortedMap<Integer, T>> allById(DeviceWorkers<D> workers,
             Collection<Integer> ids, BiFunction<Integer, D, T> call) {
+        return gather(ids, id -> workers.submit(id, device -> call.apply(id, device)));
+    }
+
+    private static <T> CompletionStage<SortedMap<Integer, T>> gather(Collection<Integer> ids,
+            IntFunction<CompletableFuture<T>> queue) {
         Map<Integer, CompletableFuture<T>> futures = new LinkedHashMap<>();
         for (int id : ids) {
-            futures.put(id, submitOrFail(workers, id, device -> call.apply(id, device)));
+            futures.put(id, queueOrFail(queue, id));
         }
+        return whenAllDone(futures);
+    }
+
+    private static <T> CompletableFuture<SortedMap<Integer, T>> whenAllDone(Map<Integer, CompletableFuture<T>> futures) {
         return CompletableFuture.allOf(futures.values().toArray(CompletableFuture[]::new))
                 .handle((ignored, ignoredError) -> collect(futures));
     }
 
-    private static <D, T> CompletableFuture<T> submitOrFail(DeviceWorkers<D> workers, int id, Function<D, T> call) {
+    private static <T> CompletableFuture<T> queueOrFail(IntFunction<CompletableFuture<T>> queue, int id) {
         try {
-            return workers.submit(id, call);
+            return queue.apply(id);
         } catch (DeviceException e) {
             return CompletableFuture.failedFuture(e);
         }
