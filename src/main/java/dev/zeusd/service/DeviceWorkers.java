@@ -30,8 +30,8 @@ import dev.zeusd.device.DeviceException;
  * Reads of several devices are the hot path, and handing each device's read to its own thread costs more than the
  * read when the device is fast: measured on simulated GPUs, one request for 4 GPUs took 98 µs at the median
  * against 47 µs for 1 GPU. So {@link #readAll} runs the reads of devices that are idle and usually fast one after
- * the other on a single reader thread (one hand-off per request), and hands only slow or busy devices to their
- * workers, in parallel.
+ * the other on a single reader thread ({@link InlineReader}: one hand-off per request), and hands only slow or busy
+ * devices to their workers, in parallel.
  */
 public final class DeviceWorkers<D> implements AutoCloseable {
     /** A device whose reads take less than this on average is read inline by the reader thread. */
@@ -41,8 +41,7 @@ public final class DeviceWorkers<D> implements AutoCloseable {
     private final SortedMap<Integer, D> devices;
     private final SortedSet<Integer> ids;
     private final Map<Integer, Lane<D>> lanes = new TreeMap<>();
-    /** Runs {@link #readAll}'s inline reads; grows only while a device hangs in an inline read. */
-    private final ExecutorService readers;
+    private final InlineReader reader;
     private final LongAdder calls = new LongAdder();
 
     /** @param devices the devices keyed by their API id */
@@ -51,18 +50,14 @@ public final class DeviceWorkers<D> implements AutoCloseable {
         this.devices = Collections.unmodifiableSortedMap(new TreeMap<>(devices));
         this.ids = Collections.unmodifiableSortedSet(new TreeSet<>(devices.keySet()));
         for (Map.Entry<Integer, D> device : this.devices.entrySet()) {
-            lanes.put(device.getKey(), new Lane<>(device.getValue(), daemonThreads("zeusd-" + kind + "-" + device.getKey(), true)));
+            String name = "zeusd-" + kind + "-" + device.getKey();
+            lanes.put(device.getKey(), new Lane<>(device.getValue(), Executors.newSingleThreadExecutor(r -> {
+                Thread thread = new Thread(r, name);
+                thread.setDaemon(true);
+                return thread;
+            })));
         }
-        this.readers = daemonThreads("zeusd-" + kind + "-reader", false);
-    }
-
-    private static ExecutorService daemonThreads(String name, boolean single) {
-        var factory = (java.util.concurrent.ThreadFactory) r -> {
-            Thread thread = new Thread(r, name);
-            thread.setDaemon(true);
-            return thread;
-        };
-        return single ? Executors.newSingleThreadExecutor(factory) : Executors.newCachedThreadPool(factory);
+        this.reader = new InlineReader("zeusd-" + kind + "-reader");
     }
 
     /** The device ids, ascending. */
@@ -141,19 +136,25 @@ public final class DeviceWorkers<D> implements AutoCloseable {
         if (!anyFast) {
             return CompletableFuture.completedFuture(results);
         }
-        try {
-            return CompletableFuture.supplyAsync(() -> {
-                results.replaceAll((id, queued) -> queued != null ? queued : readInline(id, read));
-                return results;
-            }, readers);
-        } catch (RejectedExecutionException e) {
-            results.replaceAll((id, queued) -> queued != null ? queued : readOrFail(id, read));
-            return CompletableFuture.completedFuture(results);
-        }
+        CompletableFuture<Map<Integer, CompletableFuture<T>>> done = new CompletableFuture<>();
+        reader.submit(new InlineReader.Job() {
+            @Override
+            public Runnable readInline() {
+                results.replaceAll((id, queued) -> queued != null ? queued : readNow(id, read));
+                return () -> done.complete(results);
+            }
+
+            @Override
+            public void readElsewhere() {
+                results.replaceAll((id, queued) -> queued != null ? queued : readOrFail(id, read));
+                done.complete(results);
+            }
+        });
+        return done;
     }
 
     /** On the reader thread: reads now if the device is idle, else queues the read on its worker. */
-    private <T> CompletableFuture<T> readInline(int id, Function<D, T> read) {
+    private <T> CompletableFuture<T> readNow(int id, Function<D, T> read) {
         Lane<D> lane = lanes.get(id);
         if (!lane.lock.tryLock()) {
             return readOrFail(id, read);
@@ -189,7 +190,7 @@ public final class DeviceWorkers<D> implements AutoCloseable {
 
     @Override
     public void close() {
-        readers.shutdown();
+        reader.close();
         lanes.values().forEach(lane -> lane.worker.shutdown());
         for (Lane<D> lane : lanes.values()) {
             try {

@@ -1,0 +1,31 @@
+package dev.zeusd.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark is not a timed test: this only runs its smoke mode (a few seconds per part) so that the script, the
+ * load tool and the nginx floor keep working. No speed is asserted.
+ */
+class BenchmarkSmokeIT {
+    @Test
+    void smokeRunPrintsEveryRow() throws Exception {
+        Process bench = new ProcessBuilder("bash", "bench/run.sh", "--smoke").redirectErrorStream(true).start();
+        String out = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(bench.waitFor(5, TimeUnit.MINUTES), out);
+        assertEquals(0, bench.exitValue(), out);
+        for (String row : List.of("get_power UDS 1 conn p50", "get_power TCP 16 conns", "SSE 50 subscribers",
+                "idle hardware calls", "idle RSS", "start to first 200", "cpu/get_power after 1.2 s idle")) {
+            assertTrue(out.contains("| " + row), "missing row '" + row + "' in:\n" + out);
+        }
+        assertFalse(out.contains("FAILED connections"), out);
+        assertTrue(out.contains("| idle hardware calls (2 s) | 0 |"), "an idle daemon read the hardware:\n" + out);
+    }
+}
