@@ -19,7 +19,7 @@ else
   ROUNDS=3; SECS=5; SSE_SECS=10; IDLE_SECS=10; STARTS=5; SSE_BIG=1000; SSE_SMALL=100
 fi
 # The JVM options the shipped units use (packaging/systemd/zeusd.default, Dockerfile.jvm).
-JAVA_OPTS=${ZEUSD_BENCH_JAVA_OPTS:-"-XX:+UseSerialGC -Xmx64m"}
+JAVA_OPTS=${ZEUSD_BENCH_JAVA_OPTS:-"-XX:+UseSerialGC -Xms8m -Xmx64m -Xss512k"}
 MGMT_PORT=19480
 TCP_PORT=19481
 FLOOR_TCP_PORT=19482

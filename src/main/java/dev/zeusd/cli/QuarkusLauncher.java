@@ -33,8 +33,30 @@ final class QuarkusLauncher {
                 return;
             }
         }
+        if (mentions(failure, "Address already in use")) {
+            err.println("zeusd: " + addressInUse(mentions(failure, "management interface")));
+            return;
+        }
         err.println("zeusd: failed to start: " + failure);
         failure.printStackTrace(err);
+    }
+
+    /** Vert.x reports a taken port as a native bind error several causes deep; the listener is named on the way. */
+    private static boolean mentions(Throwable failure, String text) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String addressInUse(boolean management) {
+        String prefix = management ? "quarkus.management." : "quarkus.http.";
+        String address = System.getProperty(prefix + "host") + ":" + System.getProperty(prefix + "port");
+        String flag = management ? "--management-bind-address HOST:PORT (or off)" : "--tcp-bind-address HOST:PORT";
+        return (management ? "the management address " : "the API address ") + address
+                + " is already in use (another zeusd running?); stop that process or pass " + flag + ".";
     }
 
     /** The running daemon: everything happens in CDI beans and HTTP handlers; this only waits. */

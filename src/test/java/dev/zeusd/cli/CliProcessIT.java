@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URL;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -131,6 +133,28 @@ class CliProcessIT {
             String body = new String(notReady.getErrorStream().readAllBytes());
             assertTrue(body.contains("\"api-listener\"") && body.contains("connect failed"), body);
             zeusd.stop();
+        }
+    }
+
+    @Test
+    void aTakenPortIsOneSentenceNamingTheFlag() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--simulate", "--mode", "tcp", "--tcp-bind-address",
+                    address, "--management-bind-address", "off")) {
+                assertEquals(1, zeusd.awaitExit(START));
+                assertTrue(zeusd.stderr().endsWith("zeusd: the API address " + address + " is already in use "
+                        + "(another zeusd running?); stop that process or pass --tcp-bind-address HOST:PORT.\n"),
+                        zeusd.stderr());
+                assertFalse(zeusd.stderr().contains("Exception"), zeusd.stderr());
+            }
+            try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--simulate", "--mode", "tcp", "--tcp-bind-address",
+                    "127.0.0.1:0", "--management-bind-address", address)) {
+                assertEquals(1, zeusd.awaitExit(START));
+                assertTrue(zeusd.stderr().contains("zeusd: the management address " + address + " is already in use"),
+                        zeusd.stderr());
+                assertFalse(zeusd.stderr().contains("Exception"), zeusd.stderr());
+            }
         }
     }
 
