@@ -95,6 +95,7 @@ sleep 2
 # Hardware calls while idle: a scrape itself reads the devices once (at most once a second), so compare two
 # windows that contain one scrape each: any difference is polling with nobody listening.
 c0=$(device_calls); sleep 1.5; c1=$(device_calls)
+sleep 1 # the CPU window starts once the scrape itself is over
 k0=$(cpu_ticks "$DAEMON_PID"); sleep "$IDLE_SECS"; k1=$(cpu_ticks "$DAEMON_PID")
 c2=$(device_calls)
 R[idle_cpu]=$(cpu_percent $((k1 - k0)) "$IDLE_SECS")
