@@ -236,6 +236,17 @@ class HelmChartTest {
     }
 
     @Test
+    void valuesTheDaemonWouldRefuseFailAtInstallTime() {
+        // without the schema these would render, and the pods would crash-loop on a usage error
+        for (String[] bad : new String[][] { { "enable[0]", "gpu-write" }, { "transport.mode", "udp" },
+                { "gpuPowerPollHz", "0" }, { "logFormat", "xml" }, { "transport.uds.permissions", "rw-rw-rw-" } }) {
+            Exception e = assertThrows(Exception.class, () -> RenderedChart.render(t -> t.set(bad[0], bad[1])),
+                    String.join("=", bad));
+            assertTrue(e.getMessage().contains("values don't meet the specifications of the schema"), e.getMessage());
+        }
+    }
+
+    @Test
     void impossibleCombinationsFailWithAReason() {
         Exception nativeUds = assertThrows(Exception.class, () -> RenderedChart.render(
                 t -> t.set("image.flavor", "native").set("transport.mode", "uds")));
