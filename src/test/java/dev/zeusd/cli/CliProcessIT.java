@@ -160,14 +160,31 @@ class CliProcessIT {
 
     @Test
     void managementCanBeSwitchedOffAndLogsCanBeJson() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
         try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--simulate", "--mode", "tcp", "--tcp-bind-address",
-                "127.0.0.1:0", "--management-bind-address", "off", "--log-format", "json")) {
+                "127.0.0.1:" + port, "--management-bind-address", "off", "--log-format", "json")) {
             zeusd.awaitStarted(START);
+            ObjectMapper json = new ObjectMapper();
             String started = zeusd.stderr().lines().filter(l -> l.contains(" started in ")).findFirst().orElseThrow();
-            JsonNode line = new ObjectMapper().readTree(started);
+            JsonNode line = json.readTree(started);
             assertEquals("io.quarkus", line.get("loggerName").asText(), started);
             assertTrue(line.get("message").asText().startsWith("zeusd "), started);
             assertFalse(zeusd.stderr().contains("Management interface"), zeusd.stderr());
+
+            // the audit line's fields are JSON fields, not only text
+            HttpURLConnection set = (HttpURLConnection) new URL("http://127.0.0.1:" + port
+                    + "/gpu/set_persistence_mode?gpu_ids=2&enabled=true&block=true").openConnection();
+            set.setRequestMethod("POST");
+            assertEquals(200, set.getResponseCode());
+            String audit = zeusd.stderr().lines().filter(l -> l.contains("\"zeusd.audit\"")).findFirst().orElseThrow();
+            JsonNode mdc = json.readTree(audit).get("mdc");
+            assertEquals("2", mdc.get("gpu").asText(), audit);
+            assertEquals("set_persistence_mode", mdc.get("op").asText(), audit);
+            assertEquals("ok", mdc.get("outcome").asText(), audit);
+            assertTrue(mdc.get("caller").asText().startsWith("anonymous"), audit);
             zeusd.stop();
         }
     }

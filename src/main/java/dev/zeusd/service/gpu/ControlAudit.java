@@ -1,8 +1,11 @@
 package dev.zeusd.service.gpu;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.GpuDevice;
@@ -26,18 +29,41 @@ public final class ControlAudit {
         String previous = readPrevious(gpu, command);
         try {
             command.execute(gpu);
-            LOG.info(line(gpuId, command, caller, previous) + " outcome=ok");
-            count(command, "ok");
+            log(gpuId, command, caller, previous, "ok", null, null);
         } catch (DeviceException e) {
-            LOG.info(line(gpuId, command, caller, previous) + " outcome=error status=" + e.kind().httpStatus()
-                    + " error=" + quote(e.getMessage()));
-            count(command, "error");
+            log(gpuId, command, caller, previous, "error", e.kind().httpStatus(), e.getMessage());
             throw e;
         } catch (RuntimeException e) {
-            LOG.info(line(gpuId, command, caller, previous) + " outcome=error status=500 error=" + quote(e.toString()));
-            count(command, "error");
+            log(gpuId, command, caller, previous, "error", 500, e.toString());
             throw e;
         }
+    }
+
+    /**
+     * One line; the same fields also go into the MDC for that line, so {@code --log-format json} carries them as
+     * JSON fields ({@code mdc.caller}, {@code mdc.gpu}, ...) instead of one string to parse.
+     */
+    private static void log(int gpuId, GpuCommand command, String caller, String previous, String outcome,
+            Integer status, String error) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("caller", caller);
+        fields.put("gpu", Integer.toString(gpuId));
+        fields.put("op", command.operation());
+        fields.put("previous", previous);
+        fields.put("outcome", outcome);
+        StringBuilder text = new StringBuilder(line(gpuId, command, caller, previous)).append(" outcome=").append(outcome);
+        if (status != null) {
+            fields.put("status", status.toString());
+            fields.put("error", error);
+            text.append(" status=").append(status).append(" error=").append(quote(error));
+        }
+        fields.forEach(MDC::put);
+        try {
+            LOG.info(text);
+        } finally {
+            fields.keySet().forEach(MDC::remove);
+        }
+        count(command, outcome);
     }
 
     /** {@code zeusd_control_calls_total{operation,outcome}} on Micrometer's global registry, which Quarkus feeds. */
