@@ -22,10 +22,10 @@ class BenchmarkSmokeIT {
         assertTrue(bench.waitFor(5, TimeUnit.MINUTES), out);
         assertEquals(0, bench.exitValue(), out);
         for (String row : List.of("get_power UDS 1 conn p50", "get_power TCP 16 conns", "SSE 50 subscribers",
-                "idle hardware calls", "idle RSS", "start to first 200", "cpu/get_power after 1.2 s idle")) {
+                "idle NVML calls", "idle RAPL reads", "idle RSS", "start to first 200", "cpu/get_power after 1.2 s idle")) {
             assertTrue(out.contains("| " + row), "missing row '" + row + "' in:\n" + out);
         }
         assertFalse(out.contains("FAILED connections"), out);
-        assertTrue(out.contains("| idle hardware calls (2 s) | 0 |"), "an idle daemon read the hardware:\n" + out);
+        assertTrue(out.contains("| idle NVML calls (2 s) | 0 |"), "an idle daemon read the hardware:\n" + out);
     }
 }
