@@ -2,7 +2,7 @@
 # The zeusd benchmark: whole HTTP requests against `zeusd serve --simulate`, with nginx serving the same JSON
 # on the same kind of socket as the floor, daemon and floor rounds interleaved so machine drift cancels.
 #
-#   bench/run.sh            full run (about 4 minutes); prints a Markdown table
+#   bench/run.sh            full run (about 6 minutes); prints a Markdown table
 #   bench/run.sh --smoke    a few seconds per part: checks that every part works, no thresholds
 #
 # Needs: the packaged daemon (built here if missing), cc, nginx (Debian: nginx-light; installed here if
