@@ -102,9 +102,8 @@ class DeviceWorkersTest {
             // unmeasured devices count as slow: each goes to its own worker
             assertEquals(Map.of(0, "zeusd-gpu-0", 1, "zeusd-gpu-1", 2, "zeusd-gpu-2"), readAll(workers, where));
             // measured fast now: all three on one reader thread, one hand-off for the request
-            Map<Integer, String> fast = readAll(workers, where);
+            Map<Integer, String> fast = warmUntilReadInline(workers);
             assertEquals(1, fast.values().stream().distinct().count(), fast.toString());
-            assertTrue(fast.get(0).startsWith("zeusd-gpu-reader"), fast.toString());
 
             // GPU 1 busy in a long call: the reader does not wait for it, its worker reads it afterwards
             workers.submit(1, Device::hold);
@@ -125,15 +124,32 @@ class DeviceWorkersTest {
         try (DeviceWorkers<Device> workers = new DeviceWorkers<>("gpu", Map.of(0, gpu0, 1, gpu1))) {
             java.util.concurrent.atomic.AtomicBoolean hang = new java.util.concurrent.atomic.AtomicBoolean();
             Function<Device, Integer> read = d -> d == gpu1 && hang.get() ? d.hold() : d.read();
-            readAll(workers, read); // measured: both fast
+            warmUntilReadInline(workers);
             hang.set(true);
             CompletableFuture<Map<Integer, CompletableFuture<Integer>>> hung = workers.readAll(List.of(0, 1), read);
             assertTrue(gpu1.holding.await(5, TimeUnit.SECONDS));
             // another request for GPU 0 alone is answered while GPU 1 hangs
-            assertEquals(3, workers.readAll(List.of(0), read).get(5, TimeUnit.SECONDS).get(0).get(5, TimeUnit.SECONDS));
+            assertEquals(2, workers.readAll(List.of(0), read).get(5, TimeUnit.SECONDS).get(0).get(5, TimeUnit.SECONDS));
             gpu1.release.countDown();
             assertEquals(-1, hung.get(5, TimeUnit.SECONDS).get(1).get(5, TimeUnit.SECONDS));
         }
+    }
+
+    /**
+     * Reads until every device is read on the reader thread. A descheduled thread can make one read look slow on a
+     * busy machine; the moving average forgets it after some fast reads, so this loops instead of assuming one read
+     * is enough.
+     */
+    private static Map<Integer, String> warmUntilReadInline(DeviceWorkers<Device> workers) throws Exception {
+        Function<Device, String> where = d -> Thread.currentThread().getName();
+        Map<Integer, String> last = Map.of();
+        for (int i = 0; i < 1000; i++) {
+            last = readAll(workers, where);
+            if (last.values().stream().allMatch(name -> name.startsWith("zeusd-gpu-reader"))) {
+                return last;
+            }
+        }
+        throw new AssertionError("devices never read inline: " + last);
     }
 
     private static <T> Map<Integer, T> readAll(DeviceWorkers<Device> workers, Function<Device, T> read)
