@@ -98,6 +98,7 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
         ZeusdConfig config = BootConfig.load().getConfigMapping(ZeusdConfig.class);
         StartupChecks.verify(config);
         HttpListener.quarkusProperties(config).forEach(System::setProperty);
+        System.setProperty("quarkus.log.console.json.enabled", Boolean.toString(config.logFormat() == LogFormat.JSON));
         return QuarkusLauncher.serve();
     }
 

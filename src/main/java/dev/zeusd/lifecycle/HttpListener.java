@@ -3,14 +3,10 @@ package dev.zeusd.lifecycle;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.zeusd.config.LogFormat;
 import dev.zeusd.config.TransportMode;
 import dev.zeusd.config.ZeusdConfig;
 
-/**
- * Translates the transport settings into the Quarkus properties that choose the one API listener, the management
- * listener and the console log format.
- */
+/** Translates the transport settings into the Quarkus properties that choose the API and management listeners. */
 public final class HttpListener {
     static final String MANAGEMENT_OFF = "off";
 
@@ -39,7 +35,6 @@ public final class HttpListener {
             props.put("quarkus.management.host", management.host());
             props.put("quarkus.management.port", Integer.toString(management.port()));
         }
-        props.put("quarkus.log.console.json.enabled", Boolean.toString(config.logFormat() == LogFormat.JSON));
         config.numWorkers().ifPresent(n -> props.put("quarkus.http.io-threads", Integer.toString(n)));
         return props;
     }

@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -38,7 +37,6 @@ public final class DeviceWorkers<D> implements AutoCloseable {
     static final long INLINE_READ_NANOS = 50_000;
 
     private final String kind;
-    private final SortedMap<Integer, D> devices;
     private final SortedSet<Integer> ids;
     private final Map<Integer, Lane<D>> lanes = new TreeMap<>();
     private final InlineReader reader;
@@ -47,9 +45,8 @@ public final class DeviceWorkers<D> implements AutoCloseable {
     /** @param devices the devices keyed by their API id */
     public DeviceWorkers(String kind, Map<Integer, D> devices) {
         this.kind = kind;
-        this.devices = Collections.unmodifiableSortedMap(new TreeMap<>(devices));
         this.ids = Collections.unmodifiableSortedSet(new TreeSet<>(devices.keySet()));
-        for (Map.Entry<Integer, D> device : this.devices.entrySet()) {
+        for (Map.Entry<Integer, D> device : devices.entrySet()) {
             String name = "zeusd-" + kind + "-" + device.getKey();
             lanes.put(device.getKey(), new Lane<>(device.getValue(), Executors.newSingleThreadExecutor(r -> {
                 Thread thread = new Thread(r, name);
@@ -71,7 +68,7 @@ public final class DeviceWorkers<D> implements AutoCloseable {
     }
 
     public D device(int id) {
-        return devices.get(id);
+        return lanes.get(id).device;
     }
 
     /**
@@ -156,16 +153,11 @@ public final class DeviceWorkers<D> implements AutoCloseable {
     /** On the reader thread: reads now if the device is idle, else queues the read on its worker. */
     private <T> CompletableFuture<T> readNow(int id, Function<D, T> read) {
         Lane<D> lane = lanes.get(id);
-        if (!lane.lock.tryLock()) {
+        Outcome<T> outcome = lane.runIfIdle(read);
+        if (outcome == null) {
             return readOrFail(id, read);
         }
-        Outcome<T> outcome;
-        try {
-            calls.increment();
-            outcome = lane.runTimed(read);
-        } finally {
-            lane.lock.unlock();
-        }
+        calls.increment();
         CompletableFuture<T> result = new CompletableFuture<>();
         outcome.completeOn(result);
         return result;
@@ -232,8 +224,20 @@ public final class DeviceWorkers<D> implements AutoCloseable {
             outcome.completeOn(result); // after unlocking: dependent stages must not run holding the lane
         }
 
+        /** Runs {@code call} now if no other call holds the lane; null if one does. */
+        <T> Outcome<T> runIfIdle(Function<D, T> call) {
+            if (!lock.tryLock()) {
+                return null;
+            }
+            try {
+                return runTimed(call);
+            } finally {
+                lock.unlock();
+            }
+        }
+
         /** Runs {@code call}; the caller holds the lane's lock. */
-        <T> Outcome<T> runTimed(Function<D, T> call) {
+        private <T> Outcome<T> runTimed(Function<D, T> call) {
             long start = System.nanoTime();
             try {
                 return new Outcome<>(call.apply(device), null);

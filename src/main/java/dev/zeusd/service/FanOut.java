@@ -10,7 +10,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.function.IntFunction;
 
 import dev.zeusd.device.DeviceErrorKind;
 import dev.zeusd.device.DeviceException;
@@ -32,14 +31,9 @@ public final class FanOut {
     /** As {@link #all}, for calls with effects (never joined with another call) that need the device's id. */
     public static <D, T> CompletionStage<SortedMap<Integer, T>> allById(DeviceWorkers<D> workers,
             Collection<Integer> ids, BiFunction<Integer, D, T> call) {
-        return gather(ids, id -> workers.submit(id, device -> call.apply(id, device)));
-    }
-
-    private static <T> CompletionStage<SortedMap<Integer, T>> gather(Collection<Integer> ids,
-            IntFunction<CompletableFuture<T>> queue) {
         Map<Integer, CompletableFuture<T>> futures = new LinkedHashMap<>();
         for (int id : ids) {
-            futures.put(id, queueOrFail(queue, id));
+            futures.put(id, submitOrFail(workers, id, device -> call.apply(id, device)));
         }
         return whenAllDone(futures);
     }
@@ -49,9 +43,9 @@ public final class FanOut {
                 .handle((ignored, ignoredError) -> collect(futures));
     }
 
-    private static <T> CompletableFuture<T> queueOrFail(IntFunction<CompletableFuture<T>> queue, int id) {
+    private static <D, T> CompletableFuture<T> submitOrFail(DeviceWorkers<D> workers, int id, Function<D, T> call) {
         try {
-            return queue.apply(id);
+            return workers.submit(id, call);
         } catch (DeviceException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -125,8 +125,8 @@ public final class DemandDrivenPoller<R> implements AutoCloseable {
 
     /**
      * Emits on each subscriber's own event loop, one task per loop per snapshot. Emitting from the polling thread
-     * instead makes Netty hand every single write over to the connection's loop: measured at 1,000 subscribers, that
-     * hand-off was most of the daemon's CPU.
+     * instead makes Netty hand every single write over to the connection's loop: measured at 1,000 subscribers,
+     * emitting on the loops took the daemon from 29% to 23% of a core.
      */
     private void deliver(Snapshot<R> snapshot, Collection<MultiEmitter<? super Snapshot<R>>> targets) {
         Map<Optional<Context>, List<MultiEmitter<? super Snapshot<R>>>> byLoop = new HashMap<>();

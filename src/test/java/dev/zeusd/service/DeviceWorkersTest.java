@@ -42,8 +42,7 @@ class DeviceWorkersTest {
     void identicalQueuedReadsShareOneHardwareCall() throws Exception {
         Device device = new Device();
         try (DeviceWorkers<Device> workers = new DeviceWorkers<>("gpu", Map.of(0, device))) {
-            workers.submit(0, Device::hold);
-            assertTrue(device.holding.await(5, TimeUnit.SECONDS));
+            holdWorker(workers, 0, device);
             CompletableFuture<Integer> first = workers.read(0, power);
             CompletableFuture<Integer> second = workers.read(0, power);
             CompletableFuture<Integer> other = workers.read(0, d -> d.read() * 100); // another read: its own call
@@ -76,8 +75,7 @@ class DeviceWorkersTest {
     void callsWithEffectsAreNeverJoinedAndCancellingOneCallerLeavesTheOthers() throws Exception {
         Device device = new Device();
         try (DeviceWorkers<Device> workers = new DeviceWorkers<>("gpu", Map.of(0, device))) {
-            workers.submit(0, Device::hold);
-            assertTrue(device.holding.await(5, TimeUnit.SECONDS));
+            holdWorker(workers, 0, device);
             Function<Device, Integer> effect = Device::read;
             CompletableFuture<Integer> a = workers.submit(0, effect);
             CompletableFuture<Integer> b = workers.submit(0, effect);
@@ -106,8 +104,7 @@ class DeviceWorkersTest {
             assertEquals(1, fast.values().stream().distinct().count(), fast.toString());
 
             // GPU 1 busy in a long call: the reader does not wait for it, its worker reads it afterwards
-            workers.submit(1, Device::hold);
-            assertTrue(gpu1.holding.await(5, TimeUnit.SECONDS));
+            holdWorker(workers, 1, gpu1);
             CompletableFuture<Map<Integer, CompletableFuture<String>>> pending = workers.readAll(List.of(0, 1, 2), where);
             Map<Integer, CompletableFuture<String>> futures = pending.get(5, TimeUnit.SECONDS);
             assertTrue(futures.get(0).isDone() && futures.get(2).isDone(), "idle devices were not held up");
@@ -133,6 +130,12 @@ class DeviceWorkersTest {
             gpu1.release.countDown();
             assertEquals(-1, hung.get(5, TimeUnit.SECONDS).get(1).get(5, TimeUnit.SECONDS));
         }
+    }
+
+    /** Keeps device {@code id}'s worker busy in a call until {@code device.release} counts down. */
+    private static void holdWorker(DeviceWorkers<Device> workers, int id, Device device) throws InterruptedException {
+        workers.submit(id, Device::hold);
+        assertTrue(device.holding.await(5, TimeUnit.SECONDS));
     }
 
     /**
