@@ -20,9 +20,10 @@ else
 fi
 # The JVM options the shipped units use (packaging/systemd/zeusd.default, Dockerfile.jvm).
 JAVA_OPTS=${ZEUSD_BENCH_JAVA_OPTS:-"-XX:+UseSerialGC -Xms8m -Xmx64m -Xss512k"}
-MGMT_PORT=19480
-TCP_PORT=19481
-FLOOR_TCP_PORT=19482
+# Ports: the test suite passes free ones; by hand these defaults.
+MGMT_PORT=${ZEUSD_BENCH_MGMT_PORT:-19480}
+TCP_PORT=${ZEUSD_BENCH_TCP_PORT:-19481}
+FLOOR_TCP_PORT=${ZEUSD_BENCH_FLOOR_TCP_PORT:-19482}
 
 # ---- tools ----------------------------------------------------------------------------------------------
 if ! command -v nginx >/dev/null 2>&1 && [ -x /usr/sbin/nginx ]; then PATH=$PATH:/usr/sbin; fi

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.zeusd.testsupport.ZeusdProcess;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +18,11 @@ import org.junit.jupiter.api.Test;
 class BenchmarkSmokeIT {
     @Test
     void smokeRunPrintsEveryRow() throws Exception {
-        Process bench = new ProcessBuilder("bash", "bench/run.sh", "--smoke").redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder("bash", "bench/run.sh", "--smoke").redirectErrorStream(true);
+        builder.environment().put("ZEUSD_BENCH_MGMT_PORT", Integer.toString(ZeusdProcess.freeTcpPort()));
+        builder.environment().put("ZEUSD_BENCH_TCP_PORT", Integer.toString(ZeusdProcess.freeTcpPort()));
+        builder.environment().put("ZEUSD_BENCH_FLOOR_TCP_PORT", Integer.toString(ZeusdProcess.freeTcpPort()));
+        Process bench = builder.start();
         String out = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(bench.waitFor(5, TimeUnit.MINUTES), out);
         assertEquals(0, bench.exitValue(), out);

@@ -115,19 +115,20 @@ class CliProcessIT {
             crashed.bind(UnixDomainSocketAddress.of(socket)); // closing leaves the file, as a crash does
         }
         assertTrue(Files.exists(socket));
+        String management = "http://127.0.0.1:" + ZeusdProcess.freeTcpPort();
         try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--simulate", "--socket-path", socket.toString(),
-                "--socket-permissions", "600", "--management-bind-address", "127.0.0.1:19465")) {
+                "--socket-permissions", "600", "--management-bind-address", management.substring(7))) {
             zeusd.awaitStarted(START);
             assertEquals(200, new UdsHttpClient(socket).get("/discover").status());
             // probes and metrics on TCP while the API is on the socket
-            HttpURLConnection ready = (HttpURLConnection) new URL("http://127.0.0.1:19465/q/health/ready")
+            HttpURLConnection ready = (HttpURLConnection) new URL(management + "/q/health/ready")
                     .openConnection();
             assertEquals(200, ready.getResponseCode());
-            String metrics = new String(new URL("http://127.0.0.1:19465/q/metrics").openStream().readAllBytes());
+            String metrics = new String(new URL(management + "/q/metrics").openStream().readAllBytes());
             assertTrue(metrics.contains("zeusd_gpu_power_watts{gpu=\"0\""), metrics);
             // the socket file gone means no client can connect: readiness must say so
             Files.delete(socket);
-            HttpURLConnection notReady = (HttpURLConnection) new URL("http://127.0.0.1:19465/q/health/ready")
+            HttpURLConnection notReady = (HttpURLConnection) new URL(management + "/q/health/ready")
                     .openConnection();
             assertEquals(503, notReady.getResponseCode());
             String body = new String(notReady.getErrorStream().readAllBytes());

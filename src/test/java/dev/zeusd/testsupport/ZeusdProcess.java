@@ -31,11 +31,22 @@ public final class ZeusdProcess implements AutoCloseable {
         command.add("-jar");
         command.add(appDir.resolve("quarkus-run.jar").toString());
         command.addAll(List.of(args));
+        if (List.of(args).contains("serve") && !List.of(args).contains("--management-bind-address")) {
+            // never the default 9464: parallel builds and whatever else runs on the machine may hold it
+            command.addAll(List.of("--management-bind-address", "127.0.0.1:" + freeTcpPort()));
+        }
         Path out = Files.createTempFile("zeusd-out", ".log");
         Path err = Files.createTempFile("zeusd-err", ".log");
         Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         return new ZeusdProcess(process, out, err);
+    }
+
+    /** A TCP port that was free a moment ago on the loopback address. */
+    public static int freeTcpPort() throws IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
     }
 
     public static ZeusdProcess start(String... args) throws IOException {
