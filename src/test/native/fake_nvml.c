@@ -7,8 +7,10 @@
  *   FAKE_NVML_FAULTS        comma-separated "<index>:<fault>" applied to every set/reset call of that GPU, where
  *                           fault is no_permission, not_supported or unknown, e.g. "1:no_permission,2:unknown"
  *   FAKE_NVML_INIT_FAILS    if set, nvmlInit_v2 fails with NVML_ERROR_DRIVER_NOT_LOADED
+ *   FAKE_NVML_NO_ENERGY     index of a GPU without a total-energy counter (pre-Volta): NVML_ERROR_NOT_SUPPORTED
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,11 +23,23 @@ enum {
     NVML_ERROR_INVALID_ARGUMENT = 2,
     NVML_ERROR_NOT_SUPPORTED = 3,
     NVML_ERROR_NO_PERMISSION = 4,
+    NVML_ERROR_INSUFFICIENT_SIZE = 7,
     NVML_ERROR_DRIVER_NOT_LOADED = 9,
     NVML_ERROR_UNKNOWN = 999,
 };
 
 #define MAX_DEVICES 16
+
+/* nvmlPciInfo_t as of NVML 11 (nvmlDeviceGetPciInfo_v3). */
+typedef struct {
+    char busIdLegacy[16];
+    unsigned int domain;
+    unsigned int bus;
+    unsigned int device;
+    unsigned int pciDeviceId;
+    unsigned int pciSubSystemId;
+    char busId[32];
+} nvmlPciInfo_t;
 
 struct fake_device {
     unsigned int index;
@@ -35,6 +49,9 @@ struct fake_device {
     unsigned int mem_clock_min, mem_clock_max;
     unsigned long long energy_mj;
     nvmlReturn_t fault;
+    int no_energy;
+    long power_reads;
+    long reset_calls;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -72,6 +89,8 @@ static void setup_devices(void) {
         faults = strchr(colon, ',');
         if (faults) faults++;
     }
+    const char *no_energy = getenv("FAKE_NVML_NO_ENERGY");
+    if (no_energy && (unsigned int) atoi(no_energy) < device_count) devices[atoi(no_energy)].no_energy = 1;
 }
 
 nvmlReturn_t nvmlInit_v2(void) {
@@ -130,6 +149,7 @@ nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t d, unsigned int *power) {
     if (!power) return NVML_ERROR_INVALID_ARGUMENT;
     pthread_mutex_lock(&lock);
     power_reads++;
+    d->power_reads++;
     unsigned int draw = 150000 + d->index * 10000 + (unsigned int) (power_reads % 7) * 1000;
     *power = draw < d->power_limit_mw ? draw : d->power_limit_mw;
     pthread_mutex_unlock(&lock);
@@ -139,6 +159,7 @@ nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t d, unsigned int *power) {
 nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t d, unsigned long long *energy) {
     CHECK(d);
     if (!energy) return NVML_ERROR_INVALID_ARGUMENT;
+    if (d->no_energy) return NVML_ERROR_NOT_SUPPORTED;
     pthread_mutex_lock(&lock);
     d->energy_mj += 1000; /* time passes between reads */
     *energy = d->energy_mj;
@@ -191,6 +212,8 @@ nvmlReturn_t nvmlDeviceSetGpuLockedClocks(nvmlDevice_t d, unsigned int min, unsi
 }
 
 nvmlReturn_t nvmlDeviceResetGpuLockedClocks(nvmlDevice_t d) {
+    CHECK(d);
+    d->reset_calls++;
     CHECK_WRITE(d);
     d->gpu_clock_min = d->gpu_clock_max = 0;
     return NVML_SUCCESS;
@@ -205,12 +228,40 @@ nvmlReturn_t nvmlDeviceSetMemoryLockedClocks(nvmlDevice_t d, unsigned int min, u
 }
 
 nvmlReturn_t nvmlDeviceResetMemoryLockedClocks(nvmlDevice_t d) {
+    CHECK(d);
+    d->reset_calls++;
     CHECK_WRITE(d);
     d->mem_clock_min = d->mem_clock_max = 0;
     return NVML_SUCCESS;
 }
 
+nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t d, char *name, unsigned int length) {
+    static const char *const models[] = { "NVIDIA H100 80GB HBM3", "Tesla P100-PCIE-16GB" };
+    CHECK(d);
+    if (!name) return NVML_ERROR_INVALID_ARGUMENT;
+    const char *model = models[d->no_energy ? 1 : 0];
+    if (strlen(model) + 1 > length) return NVML_ERROR_INSUFFICIENT_SIZE;
+    strcpy(name, model);
+    return NVML_SUCCESS;
+}
+
+/* Bus numbers with hex letters, so that the upper-case busId and zeus's lower-case address differ. */
+nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t d, nvmlPciInfo_t *pci) {
+    CHECK(d);
+    if (!pci) return NVML_ERROR_INVALID_ARGUMENT;
+    memset(pci, 0, sizeof *pci);
+    pci->domain = 0;
+    pci->bus = 0x1a + d->index * 0x10;
+    pci->device = 0;
+    pci->pciDeviceId = 0x233010de;
+    snprintf(pci->busIdLegacy, sizeof pci->busIdLegacy, "%04X:%02X:%02X.0", pci->domain, pci->bus, pci->device);
+    snprintf(pci->busId, sizeof pci->busId, "%08X:%02X:%02X.0", pci->domain, pci->bus, pci->device);
+    return NVML_SUCCESS;
+}
+
 /* Test hooks: not part of NVML. */
+long fake_nvml_power_reads_of(unsigned int index) { return devices[index].power_reads; }
+long fake_nvml_reset_calls_of(unsigned int index) { return devices[index].reset_calls; }
 long fake_nvml_power_reads(void) { return power_reads; }
 long fake_nvml_init_calls(void) { return init_calls; }
 long fake_nvml_shutdown_calls(void) { return shutdown_calls; }

@@ -18,7 +18,6 @@ import dev.zeusd.api.response.CpuPowerResponse;
 import dev.zeusd.api.response.DeviceMaps;
 import dev.zeusd.service.cpu.CpuService;
 import dev.zeusd.service.cpu.PowerMw;
-import dev.zeusd.streaming.PowerStreams;
 import io.smallrye.mutiny.Multi;
 
 /** CPU and DRAM energy and power from RAPL ({@code cpu-read}). */
@@ -28,22 +27,22 @@ public class CpuReadResource {
     static final String CPU_IDS = "cpu_ids";
 
     private final CpuService cpus;
-    private final PowerStreams streams;
+    private final PowerEvents streams;
 
     @Inject
-    public CpuReadResource(CpuService cpus, PowerStreams streams) {
+    public CpuReadResource(CpuService cpus, PowerEvents streams) {
         this.cpus = cpus;
         this.streams = streams;
     }
 
-    /** Server-Sent Events of {@code get_power}-shaped snapshots; bad ids are a 400 before any stream starts. */
+    /** Server-Sent Events in the {@code --stream-format} dialect; bad ids are a 400 before any stream starts. */
     @GET
     @Path("stream_power")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     @ResponseHeader(name = "Cache-Control", value = "no-cache")
     public Multi<String> streamPower(@QueryParam(CPU_IDS) String cpuIds) {
-        return streams.cpu(ids(cpuIds));
+        return streams.cpu(DeviceIds.forStream(CPU_IDS, cpuIds, cpus.ids()));
     }
 
     @GET
@@ -69,6 +68,6 @@ public class CpuReadResource {
     }
 
     private SortedSet<Integer> ids(String cpuIds) {
-        return DeviceIds.optional(CPU_IDS, cpuIds, "CPU", cpus.ids());
+        return DeviceIds.forRead(CPU_IDS, cpuIds, cpus.ids());
     }
 }

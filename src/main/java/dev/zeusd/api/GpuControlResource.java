@@ -78,6 +78,13 @@ public class GpuControlResource {
         return run(request, gpuIds, block, new GpuCommand.ResetMemLockedClocks());
     }
 
+    @POST
+    @Path("reset_locked_clocks")
+    public CompletionStage<Response> resetLockedClocks(@Context ContainerRequestContext request, @QueryParam(GPU_IDS) String gpuIds,
+            @QueryParam(BLOCK) String block) {
+        return run(request, gpuIds, block, new GpuCommand.ResetLockedClocks());
+    }
+
     private static long[] clockRange(String minClockMhz, String maxClockMhz) {
         long min = QueryParams.requireUnsigned32(MIN_CLOCK, minClockMhz);
         long max = QueryParams.requireUnsigned32(MAX_CLOCK, maxClockMhz);
@@ -89,7 +96,7 @@ public class GpuControlResource {
 
     private CompletionStage<Response> run(ContainerRequestContext request, String gpuIds, String block,
             GpuCommand command) {
-        var ids = DeviceIds.required(GPU_IDS, gpuIds, "GPU", gpus.ids());
+        var ids = DeviceIds.forWrite(GPU_IDS, gpuIds, gpus.ids());
         boolean wait = QueryParams.requireBool(BLOCK, block);
         String caller = (String) request.getProperty(AccessGate.CALLER_IDENTITY);
         return gpus.control(ids, command, wait, caller).thenApply(done -> Response.ok().build());

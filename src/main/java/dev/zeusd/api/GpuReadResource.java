@@ -20,7 +20,6 @@ import dev.zeusd.api.response.GpuPowerResponse;
 import dev.zeusd.api.response.GpuValues;
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.service.gpu.GpuService;
-import dev.zeusd.streaming.PowerStreams;
 import io.smallrye.mutiny.Multi;
 
 /** One-shot GPU reads ({@code gpu-read}). */
@@ -30,28 +29,28 @@ public class GpuReadResource {
     static final String GPU_IDS = "gpu_ids";
 
     private final GpuService gpus;
-    private final PowerStreams streams;
+    private final PowerEvents streams;
 
     @Inject
-    public GpuReadResource(GpuService gpus, PowerStreams streams) {
+    public GpuReadResource(GpuService gpus, PowerEvents streams) {
         this.gpus = gpus;
         this.streams = streams;
     }
 
-    /** Server-Sent Events of {@code get_power}-shaped snapshots; bad ids are a 400 before any stream starts. */
+    /** Server-Sent Events in the {@code --stream-format} dialect; bad ids are a 400 before any stream starts. */
     @GET
     @Path("stream_power")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     @ResponseHeader(name = "Cache-Control", value = "no-cache")
     public Multi<String> streamPower(@QueryParam(GPU_IDS) String gpuIds) {
-        return streams.gpu(ids(gpuIds));
+        return streams.gpu(DeviceIds.forStream(GPU_IDS, gpuIds, gpus.ids()));
     }
 
     @GET
     @Path("get_power")
     public CompletionStage<GpuPowerResponse> getPower(@QueryParam(GPU_IDS) String gpuIds) {
-        return gpus.read(ids(gpuIds), GpuDevice::powerMw)
+        return gpus.power(ids(gpuIds))
                 .thenApply(power -> new GpuPowerResponse(System.currentTimeMillis(), DeviceMaps.byId(power, mw -> mw)));
     }
 
@@ -87,6 +86,6 @@ public class GpuReadResource {
     }
 
     private SortedSet<Integer> ids(String gpuIds) {
-        return DeviceIds.optional(GPU_IDS, gpuIds, "GPU", gpus.ids());
+        return DeviceIds.forRead(GPU_IDS, gpuIds, gpus.ids());
     }
 }

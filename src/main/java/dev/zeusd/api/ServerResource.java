@@ -28,7 +28,13 @@ public class ServerResource {
     public ServerResource(ZeusdConfig config, GpuService gpus, CpuService cpus, Authenticator authenticator) {
         Set<ApiGroup> enabled = config.enabledGroups();
         List<Integer> cpuIds = List.copyOf(cpus.ids());
+        List<DiscoverResponse.Gpu> gpuList = gpus.identities().entrySet().stream()
+                .map(e -> new DiscoverResponse.Gpu(e.getKey(), e.getValue().name(), e.getValue().pciAddress(),
+                        e.getValue().cumulativeEnergyAvailable()))
+                .toList();
         this.discover = new DiscoverResponse(
+                gpuList,
+                cpuIds.stream().map(id -> new DiscoverResponse.Cpu(id, cpus.hasDram(id))).toList(),
                 List.copyOf(gpus.ids()),
                 cpuIds,
                 cpuIds.stream().map(cpus::hasDram).toList(),

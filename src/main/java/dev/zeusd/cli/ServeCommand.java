@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.config.BootConfig;
 import dev.zeusd.config.LogFormat;
+import dev.zeusd.config.StreamFormat;
 import dev.zeusd.config.TransportMode;
 import dev.zeusd.config.ZeusdConfig;
 import dev.zeusd.lifecycle.HttpListener;
@@ -67,6 +68,11 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
             description = "CPU RAPL power polling frequency in Hz for the streaming endpoint")
     Integer cpuPowerPollHz;
 
+    @Option(names = "--stream-format", paramLabel = "<FORMAT>",
+            description = { "Stream events: device (one event per device sample; zeus >= 0.16) or snapshot "
+                    + "(the whole snapshot per event; zeus <= 0.15)" })
+    StreamFormat streamFormat;
+
     @Option(names = "--enable", split = ",", converter = ApiGroupArgument.class, paramLabel = "<ENABLE>",
             description = { "API groups to enable, comma-separated. Groups that require root will cause the daemon "
                     + "to exit at startup if it is not running as root. Possible values:",
@@ -85,7 +91,8 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
     @Option(names = "--nvml-library", paramLabel = "<PATH>", description = "Load NVML from this file instead of libnvidia-ml.so.1")
     String nvmlLibrary;
 
-    @Option(names = "--rapl-root", paramLabel = "<DIR>", description = "Read RAPL from this directory instead of /sys/class/powercap")
+    @Option(names = "--rapl-root", paramLabel = "<DIR>", description = "Read RAPL from this directory instead of "
+            + "/zeus_sys/class/powercap (if it exists, the container convention) or else /sys/class/powercap")
     String raplRoot;
 
     @Option(names = "--allow-unprivileged",

@@ -62,8 +62,11 @@ public interface ZeusdConfig {
 
     Optional<String> nvmlLibrary();
 
-    @WithDefault("/sys/class/powercap")
-    String raplRoot();
+    /** Absent: {@code /zeus_sys/class/powercap} if it exists (zeus's container convention), else {@code /sys/class/powercap}. */
+    Optional<String> raplRoot();
+
+    @WithDefault("device")
+    StreamFormat streamFormat();
 
     /** Skip the root check, for fake devices or hosts where permissions were granted another way. */
     @WithDefault("false")

@@ -5,6 +5,9 @@ package dev.zeusd.device;
  * serial worker. Every method may throw {@link DeviceException}.
  */
 public interface GpuDevice {
+    /** Name, PCI address and capabilities, fixed when the backend opened the device. */
+    GpuIdentity identity();
+
     /** Instant power draw. */
     long powerMw();
 
@@ -28,4 +31,27 @@ public interface GpuDevice {
     void setMemLockedClocks(long minClockMhz, long maxClockMhz);
 
     void resetMemLockedClocks();
+
+    /**
+     * Every clock domain back to default: both resets are attempted, and the first failure is reported. Backends
+     * with one call for all domains override this.
+     */
+    default void resetLockedClocks() {
+        DeviceException first = null;
+        try {
+            resetGpuLockedClocks();
+        } catch (DeviceException e) {
+            first = e;
+        }
+        try {
+            resetMemLockedClocks();
+        } catch (DeviceException e) {
+            if (first == null) {
+                first = e;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
 }

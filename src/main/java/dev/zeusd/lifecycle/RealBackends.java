@@ -18,6 +18,6 @@ final class RealBackends {
     }
 
     static CpuBackend cpus(ZeusdConfig config) {
-        return RaplCpuBackend.open(Path.of(config.raplRoot()));
+        return RaplCpuBackend.open(config.raplRoot().map(Path::of).orElseGet(RaplCpuBackend::defaultRoot));
     }
 }

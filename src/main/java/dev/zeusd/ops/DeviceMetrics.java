@@ -37,8 +37,10 @@ public class DeviceMetrics {
                     () -> gpuValue(snapshot, id, r -> r.powerMw() / 1e3));
             gauge(registry, "zeusd.gpu.power.limit", "GPU power limit in watts", "watts", "gpu", gpu,
                     () -> gpuValue(snapshot, id, r -> r.powerLimitMw() / 1e3));
-            counter(registry, counterReads, "zeusd.gpu.energy", "GPU energy since the driver was loaded, in joules", "gpu", gpu,
-                    () -> gpuValue(snapshot, id, r -> r.energyMj() / 1e3));
+            if (gpus.identities().get(id).cumulativeEnergyAvailable()) {
+                counter(registry, counterReads, "zeusd.gpu.energy", "GPU energy since the driver was loaded, in joules",
+                        "gpu", gpu, () -> gpuValue(snapshot, id, r -> r.energyMj() / 1e3));
+            }
         }
         for (int id : cpus.ids()) {
             String cpu = Integer.toString(id);

@@ -20,7 +20,8 @@ final class MetricsSnapshot {
     static final long MAX_AGE_NANOS = 1_000_000_000L;
     private static final long TIMEOUT_MS = 2000;
 
-    record GpuReading(long powerMw, long energyMj, long powerLimitMw) {
+    /** {@code energyMj} is null for a GPU without a total-energy counter. */
+    record GpuReading(long powerMw, Long energyMj, long powerLimitMw) {
     }
 
     record Readings(SortedMap<Integer, GpuReading> gpus, SortedMap<Integer, PowerMw> cpuPower,
@@ -76,7 +77,8 @@ final class MetricsSnapshot {
 
     private CompletableFuture<Readings> read() {
         var gpuReadings = gpus.read(gpus.ids(),
-                (GpuDevice gpu) -> new GpuReading(gpu.powerMw(), gpu.totalEnergyMj(), gpu.powerLimitMw()))
+                (GpuDevice gpu) -> new GpuReading(gpu.powerMw(),
+                        gpu.identity().cumulativeEnergyAvailable() ? gpu.totalEnergyMj() : null, gpu.powerLimitMw()))
                 .toCompletableFuture();
         var power = cpus.power(cpus.ids()).toCompletableFuture();
         var energy = cpus.cumulativeEnergy(cpus.ids()).toCompletableFuture();

@@ -2,19 +2,21 @@ package dev.zeusd.streaming;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * One published set of readings. Subscribers that ask for the same devices share one rendering, so a thousand
- * clients of the same stream cost one JSON serialisation per event, not a thousand.
+ * The latest reading of every polled device after one polling round: the seed's event shape. Subscribers that ask
+ * for the same devices share one rendering, so a thousand clients of the same stream cost one serialisation per
+ * event.
  */
 public final class Snapshot<R> {
     private final long timestampMs;
-    private final R readings;
+    private final SortedMap<Integer, R> readings;
     private final Map<Set<Integer>, String> renderings = new ConcurrentHashMap<>();
 
-    Snapshot(long timestampMs, R readings) {
+    Snapshot(long timestampMs, SortedMap<Integer, R> readings) {
         this.timestampMs = timestampMs;
         this.readings = readings;
     }
@@ -23,8 +25,13 @@ public final class Snapshot<R> {
         return timestampMs;
     }
 
-    public R readings() {
+    /** Every polled device's latest reading; a subscriber renders only the ids it asked for. */
+    public SortedMap<Integer, R> readings() {
         return readings;
+    }
+
+    boolean covers(Set<Integer> ids) {
+        return readings.keySet().containsAll(ids);
     }
 
     public String render(Set<Integer> ids, Function<Set<Integer>, String> renderer) {

@@ -67,7 +67,7 @@ class CpuApiTest {
     @Test
     void unknownCpuIsNamed() {
         when().get("/cpu/get_power?cpu_ids=2").then().statusCode(400)
-                .body("error", equalTo("CPU 2 does not exist (available: 0, 1)"));
+                .body("error", equalTo("CPU 2 not found"));
         assertEquals(400, when().get("/cpu/get_power?cpu_ids=0&foo=bar").statusCode());
     }
 }

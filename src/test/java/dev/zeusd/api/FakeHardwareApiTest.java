@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -23,6 +24,8 @@ import dev.zeusd.testsupport.AuditCapture;
 import dev.zeusd.testsupport.FakeNvmlHooks;
 import dev.zeusd.testsupport.FakePowercap;
 import dev.zeusd.testsupport.Management;
+import dev.zeusd.testsupport.SseClient;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -59,11 +62,70 @@ class FakeHardwareApiTest {
 
     private final FakeNvmlHooks fake = FakeNvmlHooks.load();
 
+    @TestHTTPResource("/")
+    URL base;
+
     @Test
     void discoverSeesTheFakeDevices() {
         when().get("/discover").then().statusCode(200).body("gpu_ids", contains(0, 1, 2, 3))
                 .body("cpu_ids", contains(0, 1)).body("dram_available", contains(true, false));
         assertEquals(1, fake.fake_nvml_init_calls(), "nvmlInit_v2 must be called exactly once");
+    }
+
+    @Test
+    void discoverNamesGpusByNvmlNameAndZeusStylePciAddress() {
+        when().get("/discover").then().statusCode(200)
+                .body("gpus.id", contains(0, 1, 2, 3))
+                .body("gpus[0].name", equalTo("NVIDIA H100 80GB HBM3"))
+                .body("gpus[1].name", equalTo("Tesla P100-PCIE-16GB"))
+                // from the numeric fields, lower-case: never NVML's "00000000:2A:00.0" busId
+                .body("gpus.pci_address", contains("0000:1a:00.0", "0000:2a:00.0", "0000:3a:00.0", "0000:4a:00.0"))
+                .body("gpus.cumulative_energy_available", contains(true, false, true, true))
+                .body("cpus.id", contains(0, 1)).body("cpus.dram_available", contains(true, false));
+    }
+
+    @Test
+    void aGpuWithoutAnEnergyCounterAnswers400ForEnergyOnlyAndMetricsStillWork() {
+        given().get("/gpu/get_cumulative_energy?gpu_ids=1").then().statusCode(400)
+                .body("errors.'1'", equalTo("GPU 1: nvmlDeviceGetTotalEnergyConsumption: Not Supported (NVML error 3)"));
+        when().get("/gpu/get_power?gpu_ids=1").then().statusCode(200);
+        String metrics = given().get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("zeusd_gpu_energy_joules_total{gpu=\"0\"}"), metrics);
+        assertFalse(metrics.contains("zeusd_gpu_energy_joules_total{gpu=\"1\"}"), metrics);
+        assertTrue(metrics.matches("(?s).*zeusd_gpu_power_watts\\{gpu=\"1\"\\} 1[0-9]{2}\\.[0-9]+.*"), metrics);
+    }
+
+    @Test
+    void resetLockedClocksResetsBothDomainsAndAttemptsBothOnFailure() {
+        given().post("/gpu/set_gpu_locked_clocks?gpu_ids=0&min_clock_mhz=600&max_clock_mhz=1400&block=true").then()
+                .statusCode(200);
+        given().post("/gpu/set_mem_locked_clocks?gpu_ids=0&min_clock_mhz=800&max_clock_mhz=1500&block=true").then()
+                .statusCode(200);
+        given().post("/gpu/reset_locked_clocks?gpu_ids=0&block=true").then().statusCode(200).body(emptyString());
+        assertEquals(0, fake.fake_nvml_gpu_locked_clock_max(0));
+        assertEquals(0, fake.fake_nvml_mem_locked_clock_max(0));
+
+        long attempts = fake.fake_nvml_reset_calls_of(2);
+        given().post("/gpu/reset_locked_clocks?gpu_ids=0,2&block=true").then().statusCode(403)
+                .body("errors.keySet()", contains("2"))
+                .body("errors.'2'", equalTo("GPU 2: nvmlDeviceResetGpuLockedClocks: Insufficient Permissions (NVML "
+                        + "error 4)"));
+        assertEquals(attempts + 2, fake.fake_nvml_reset_calls_of(2), "the memory reset must be tried too");
+    }
+
+    @Test
+    void streamingOneGpuNeverReadsTheOthers() throws Exception {
+        long[] before = new long[4];
+        for (int i = 0; i < 4; i++) {
+            before[i] = fake.fake_nvml_power_reads_of(i);
+        }
+        try (SseClient sse = SseClient.tcp(base.getPort(), "/gpu/stream_power?gpu_ids=1")) {
+            sse.nextEvents(3);
+        }
+        assertTrue(fake.fake_nvml_power_reads_of(1) > before[1], "GPU 1 was streamed but not read");
+        for (int other : new int[] { 0, 2, 3 }) {
+            assertEquals(before[other], fake.fake_nvml_power_reads_of(other), "GPU " + other + " was read");
+        }
     }
 
     @Test

@@ -14,23 +14,37 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import dev.zeusd.testsupport.AuditCapture;
+import dev.zeusd.testsupport.UdsHttpClient;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The wire contract of /discover, /time and /gpu/*, pinned field by field, over TCP. */
 @QuarkusTest
 class ServerAndGpuApiTest {
+    /** {@code /discover} on the simulated node: both client generations' keys, side by side. */
+    static final String DISCOVER = "{\"gpus\":["
+            + "{\"id\":0,\"name\":\"NVIDIA H100 80GB HBM3\",\"pci_address\":\"0000:18:00.0\",\"cumulative_energy_available\":true},"
+            + "{\"id\":1,\"name\":\"NVIDIA A100-SXM4-80GB\",\"pci_address\":\"0000:29:00.0\",\"cumulative_energy_available\":true},"
+            + "{\"id\":2,\"name\":\"NVIDIA L40S\",\"pci_address\":\"0000:3a:00.0\",\"cumulative_energy_available\":true},"
+            + "{\"id\":3,\"name\":\"NVIDIA A40\",\"pci_address\":\"0000:4b:00.0\",\"cumulative_energy_available\":true}],"
+            + "\"cpus\":[{\"id\":0,\"dram_available\":true},{\"id\":1,\"dram_available\":false}],"
+            + "\"gpu_ids\":[0,1,2,3],\"cpu_ids\":[0,1],\"dram_available\":[true,false],"
+            + "\"enabled_api_groups\":[\"gpu-control\",\"gpu-read\",\"cpu-read\"],\"auth_required\":false}";
+
+    @TestHTTPResource("/")
+    URL base;
 
     @Test
     void discoverListsDevicesGroupsAndAuth() {
         String body = when().get("/discover").then().statusCode(200).contentType("application/json")
                 .extract().asString();
-        assertEquals("{\"gpu_ids\":[0,1,2,3],\"cpu_ids\":[0,1],\"dram_available\":[true,false],"
-                + "\"enabled_api_groups\":[\"gpu-control\",\"gpu-read\",\"cpu-read\"],\"auth_required\":false}", body);
+        assertEquals(DISCOVER, body);
     }
 
     @Test
@@ -132,7 +146,46 @@ class ServerAndGpuApiTest {
             given().queryParam("gpu_ids", ids).when().get("/gpu/get_power").then().statusCode(400)
                     .body("$", hasKey("error"));
         }
-        when().get("/gpu/get_power?gpu_ids=9").then().body("error", equalTo("GPU 9 does not exist (available: 0, 1, 2, 3)"));
+        when().get("/gpu/get_power?gpu_ids=9").then().body("error", equalTo("GPU 9 not found"));
+        when().get("/gpu/get_power?gpu_ids=").then().body("error", equalTo("gpu_ids must contain at least one GPU index"));
+        when().get("/gpu/get_power_limit?gpu_ids=0,,1").then().body("error", equalTo("gpu_ids contains an empty GPU index"));
+        when().get("/gpu/get_power_limit?gpu_ids=0,x").then().body("error", equalTo("Invalid GPU index: x"));
+        given().post("/gpu/set_power_limit?gpu_ids=4&power_limit_mw=200000&block=true").then().statusCode(400)
+                .body("error", equalTo("GPU index 4 does not exist."));
+        given().post("/gpu/reset_locked_clocks?gpu_ids=&block=true").then().statusCode(400)
+                .body("error", equalTo("gpu_ids must contain at least one GPU index"));
+        when().get("/gpu/stream_power?gpu_ids=1,6,5,6").then().statusCode(400)
+                .body("error", equalTo("Unknown GPU indices: [5, 6]. Available: [0, 1, 2, 3]"));
+    }
+
+    @Test
+    void malformedPercentEncodingIsAJson400() throws Exception {
+        UdsHttpClient raw = UdsHttpClient.tcp(base.getPort());
+        for (String path : List.of("/gpu/get_power?gpu_ids=%zz", "/gpu/get_power?gpu_ids=%", "/time?x=%G0",
+                "/gpu/get_power?%zz=1")) {
+            UdsHttpClient.Response response = raw.get(path);
+            assertEquals(400, response.status(), path);
+            assertEquals("application/json", response.header("content-type"), path);
+            assertTrue(response.body().startsWith("{\"error\":\"") && response.body().contains("percent-encoding"),
+                    path + ": " + response.body());
+        }
+        assertEquals(200, raw.get("/time").status());
+    }
+
+    @Test
+    void resetLockedClocks() {
+        given().post("/gpu/set_gpu_locked_clocks?gpu_ids=1&min_clock_mhz=300&max_clock_mhz=900&block=true").then()
+                .statusCode(200);
+        given().post("/gpu/reset_locked_clocks?gpu_ids=1,1&block=true").then().statusCode(200)
+                .body(equalTo(""));
+        given().post("/gpu/reset_locked_clocks?gpu_ids=0,1&block=false").then().statusCode(200);
+        given().post("/gpu/reset_locked_clocks?block=true").then().statusCode(400)
+                .body("error", equalTo("missing required query parameter 'gpu_ids'"));
+        given().post("/gpu/reset_locked_clocks?gpu_ids=0").then().statusCode(400)
+                .body("error", equalTo("missing required query parameter 'block'"));
+        given().post("/gpu/reset_locked_clocks?gpu_ids=0&block=true&min_clock_mhz=1").then().statusCode(400)
+                .body("error", containsString("unknown query parameter 'min_clock_mhz'"));
+        when().get("/gpu/reset_locked_clocks?gpu_ids=0&block=true").then().statusCode(405);
     }
 
     @Test

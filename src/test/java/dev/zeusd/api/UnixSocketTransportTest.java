@@ -1,5 +1,6 @@
 package dev.zeusd.api;
 
+import static dev.zeusd.testsupport.ZeusStreamParser.fieldNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,13 +9,17 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.zeusd.testsupport.AuditCapture;
 import dev.zeusd.testsupport.SseClient;
 import dev.zeusd.testsupport.UdsHttpClient;
+import dev.zeusd.testsupport.ZeusStreamParser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -39,6 +44,7 @@ class UnixSocketTransportTest {
                     "zeusd.mode", "uds",
                     "zeusd.socket-path", SOCKET.toString(),
                     "zeusd.socket-permissions", "660",
+                    "zeusd.stream-format", "snapshot", // the seed's dialect, here over the socket
                     "quarkus.http.host-enabled", "false",
                     "quarkus.http.domain-socket-enabled", "true",
                     "quarkus.http.domain-socket", SOCKET.toString());
@@ -52,8 +58,7 @@ class UnixSocketTransportTest {
         UdsHttpClient.Response response = client.get("/discover");
         assertEquals(200, response.status());
         assertEquals("application/json;charset=UTF-8", response.header("content-type").replace(" ", ""));
-        assertEquals("{\"gpu_ids\":[0,1,2,3],\"cpu_ids\":[0,1],\"dram_available\":[true,false],"
-                + "\"enabled_api_groups\":[\"gpu-control\",\"gpu-read\",\"cpu-read\"],\"auth_required\":false}",
+        assertEquals(ServerAndGpuApiTest.DISCOVER,
                 response.body());
     }
 
@@ -83,15 +88,33 @@ class UnixSocketTransportTest {
     }
 
     @Test
-    void powerStreamOverTheSocket() throws IOException {
+    void snapshotStreamOverTheSocket() throws IOException {
         try (SseClient sse = SseClient.unix(SOCKET, "/gpu/stream_power?gpu_ids=1")) {
             assertEquals("text/event-stream", sse.header("Content-Type"));
             for (String event : sse.nextEvents(3)) {
-                assertTrue(event.matches("data: \\{\"timestamp_ms\":\\d+,\"power_mw\":\\{\"1\":\\d+}}\n\n"),
+                assertTrue(event.matches("data: \\{\"timestamp_ms\":\\d{13},\"power_mw\":\\{\"1\":\\d+}}\n\n"),
                         event);
             }
         }
     }
+
+    /** As zeus <= 0.15's PowerStreamingClient reads it: every event a whole snapshot of the requested devices. */
+    @Test
+    void seedClientReadsSnapshots() throws IOException {
+        try (SseClient gpu = SseClient.unix(SOCKET, "/gpu/stream_power?gpu_ids=3,0");
+                SseClient cpu = SseClient.unix(SOCKET, "/cpu/stream_power")) {
+            for (JsonNode event : ZeusStreamParser.events(gpu.nextEvents(3))) {
+                assertEquals(List.of("timestamp_ms", "power_mw"), fieldNames(event));
+                assertEquals(List.of("0", "3"), fieldNames(event.get("power_mw")));
+            }
+            for (JsonNode event : ZeusStreamParser.events(cpu.nextEvents(2))) {
+                assertEquals(List.of("0", "1"), fieldNames(event.get("power_mw")));
+                assertTrue(event.get("power_mw").get("1").get("dram_mw").isNull(), event.toString());
+                assertTrue(event.get("power_mw").get("0").get("cpu_mw").asLong() > 0, event.toString());
+            }
+        }
+    }
+
 
     @Test
     void socketModeIsApplied() throws Exception {

@@ -135,6 +135,7 @@ class HelmChartTest {
         assertEquals("666", chart.arg("--socket-permissions"));
         assertEquals("gpu-control,gpu-read,cpu-read", chart.arg("--enable"));
         assertEquals("/host/sys/class/powercap", chart.arg("--rapl-root"));
+        assertEquals("device", chart.arg("--stream-format"));
         assertNull(chart.arg("--signing-key-path"));
         assertFalse(chart.args().contains("--simulate"));
 
@@ -239,7 +240,8 @@ class HelmChartTest {
     void valuesTheDaemonWouldRefuseFailAtInstallTime() {
         // without the schema these would render, and the pods would crash-loop on a usage error
         for (String[] bad : new String[][] { { "enable[0]", "gpu-write" }, { "transport.mode", "udp" },
-                { "gpuPowerPollHz", "0" }, { "logFormat", "xml" }, { "transport.uds.permissions", "rw-rw-rw-" } }) {
+                { "gpuPowerPollHz", "0" }, { "logFormat", "xml" }, { "transport.uds.permissions", "rw-rw-rw-" },
+                { "streamFormat", "events" } }) {
             Exception e = assertThrows(Exception.class, () -> RenderedChart.render(t -> t.set(bad[0], bad[1])),
                     String.join("=", bad));
             assertTrue(e.getMessage().contains("values don't meet the specifications of the schema"), e.getMessage());

@@ -9,6 +9,11 @@ import com.sun.jna.Native;
 public interface FakeNvmlHooks extends Library {
     long fake_nvml_power_reads();
 
+    long fake_nvml_power_reads_of(int index);
+
+    /** Reset calls of either clock domain, counted before any fault is applied. */
+    long fake_nvml_reset_calls_of(int index);
+
     long fake_nvml_init_calls();
 
     long fake_nvml_shutdown_calls();

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.zeusd.device.GpuDevice;
+import dev.zeusd.device.GpuIdentity;
 import dev.zeusd.device.PowerLimitConstraints;
 
 /** A GPU that records every call (with the calling thread) so tests can check ordering and threading. */
@@ -31,6 +32,11 @@ public final class RecordingGpu implements GpuDevice {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    @Override
+    public GpuIdentity identity() {
+        return new GpuIdentity("Recording GPU", "0000:00:00.0", true);
     }
 
     @Override

@@ -2,6 +2,9 @@ package dev.zeusd.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -12,12 +15,25 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** A tiny HTTP/1.1 client over a Unix domain socket: one request per connection, read to EOF. */
+/**
+ * A tiny HTTP/1.1 client over a Unix domain socket (or TCP, for requests no well-behaved client would send): one
+ * request per connection, sent byte for byte as given, read to EOF.
+ */
 public final class UdsHttpClient {
-    private final Path socket;
+    private final SocketAddress address;
+    private final ProtocolFamily family;
 
     public UdsHttpClient(Path socket) {
-        this.socket = socket;
+        this(UnixDomainSocketAddress.of(socket), StandardProtocolFamily.UNIX);
+    }
+
+    private UdsHttpClient(SocketAddress address, ProtocolFamily family) {
+        this.address = address;
+        this.family = family;
+    }
+
+    public static UdsHttpClient tcp(int port) {
+        return new UdsHttpClient(new InetSocketAddress("127.0.0.1", port), StandardProtocolFamily.INET);
     }
 
     public record Response(int status, Map<String, String> headers, String body) {
@@ -35,8 +51,8 @@ public final class UdsHttpClient {
     }
 
     public Response send(String method, String pathAndQuery) throws IOException {
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(socket));
+        try (SocketChannel channel = SocketChannel.open(family)) {
+            channel.connect(address);
             String request = method + " " + pathAndQuery + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n"
                     + "Connection: close\r\n\r\n";
             channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));

@@ -102,4 +102,15 @@ public sealed interface GpuCommand {
             gpu.resetMemLockedClocks();
         }
     }
+
+    /** Every clock domain back to default (upstream's {@code reset_locked_clocks}). */
+    record ResetLockedClocks() implements GpuCommand {
+        public String operation() {
+            return "reset_locked_clocks";
+        }
+
+        public void execute(GpuDevice gpu) {
+            gpu.resetLockedClocks();
+        }
+    }
 }

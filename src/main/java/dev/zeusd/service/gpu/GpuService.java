@@ -14,6 +14,7 @@ import java.util.function.Function;
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.GpuBackend;
 import dev.zeusd.device.GpuDevice;
+import dev.zeusd.device.GpuIdentity;
 import dev.zeusd.service.DeviceFailures;
 import dev.zeusd.service.DeviceWorkers;
 import dev.zeusd.service.FanOut;
@@ -37,6 +38,21 @@ public final class GpuService implements AutoCloseable {
     /** The GPU ids, ascending. */
     public SortedSet<Integer> ids() {
         return workers.ids();
+    }
+
+    /** Name, PCI address and capabilities per GPU id, fixed at startup: no device call. */
+    public SortedMap<Integer, GpuIdentity> identities() {
+        SortedMap<Integer, GpuIdentity> identities = new TreeMap<>();
+        List<GpuDevice> devices = backend.devices();
+        for (int i = 0; i < devices.size(); i++) {
+            identities.put(i, devices.get(i).identity());
+        }
+        return identities;
+    }
+
+    /** Instant power in mW, one fresh reading per GPU. */
+    public CompletionStage<SortedMap<Integer, Long>> power(Collection<Integer> ids) {
+        return read(ids, GpuDevice::powerMw);
     }
 
     public <T> CompletionStage<SortedMap<Integer, T>> read(Collection<Integer> ids, Function<GpuDevice, T> call) {

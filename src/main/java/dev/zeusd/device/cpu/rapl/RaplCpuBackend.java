@@ -31,6 +31,19 @@ public final class RaplCpuBackend implements CpuBackend {
         this.packages = packages;
     }
 
+    /** Where zeus's containers mount the host's powercap tree ({@code -v /sys/class/powercap:/zeus_sys/...}). */
+    static final Path CONTAINER_ROOT = Path.of("/zeus_sys/class/powercap");
+    static final Path HOST_ROOT = Path.of("/sys/class/powercap");
+
+    /** The powercap tree when {@code --rapl-root} is not given: the container convention if present, else the host's. */
+    public static Path defaultRoot() {
+        return firstExisting(CONTAINER_ROOT, HOST_ROOT);
+    }
+
+    static Path firstExisting(Path container, Path host) {
+        return Files.isDirectory(container) ? container : host;
+    }
+
     public static RaplCpuBackend open(Path powercapRoot) {
         Path rapl = powercapRoot.resolve("intel-rapl");
         List<CpuPackage> packages = new ArrayList<>();

@@ -16,6 +16,8 @@ public interface Nvml extends Library {
     int NVML_ERROR_INVALID_ARGUMENT = 2;
     int NVML_ERROR_NOT_SUPPORTED = 3;
     int NVML_ERROR_NO_PERMISSION = 4;
+    /** NVML_DEVICE_NAME_V2_BUFFER_SIZE. */
+    int NVML_DEVICE_NAME_BUFFER_SIZE = 96;
     int NVML_FEATURE_DISABLED = 0;
     int NVML_FEATURE_ENABLED = 1;
 
@@ -28,6 +30,10 @@ public interface Nvml extends Library {
     int nvmlDeviceGetCount_v2(IntByReference deviceCount);
 
     int nvmlDeviceGetHandleByIndex_v2(int index, PointerByReference device);
+
+    int nvmlDeviceGetName(Pointer device, byte[] name, int length);
+
+    int nvmlDeviceGetPciInfo_v3(Pointer device, NvmlPciInfo pci);
 
     int nvmlDeviceGetPowerUsage(Pointer device, IntByReference powerMw);
 

@@ -1,10 +1,16 @@
 package dev.zeusd.device.gpu.nvml;
 
+import java.nio.charset.StandardCharsets;
+
+import org.jboss.logging.Logger;
+
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 
 import dev.zeusd.device.GpuDevice;
+import dev.zeusd.device.GpuIdentity;
 import dev.zeusd.device.PowerLimitConstraints;
 
 /**
@@ -12,14 +18,49 @@ import dev.zeusd.device.PowerLimitConstraints;
  * answers; on Ampere and later it is a one-second average, which is what the original's fallback reads too.
  */
 final class NvmlGpu implements GpuDevice {
+    private static final Logger LOG = Logger.getLogger(NvmlGpu.class);
+
     private final Nvml nvml;
     private final int index;
     private final Pointer handle;
+    private final GpuIdentity identity;
 
+    /** Asks NVML for the name, PCI address and energy counter once: they do not change while the driver runs. */
     NvmlGpu(Nvml nvml, int index, Pointer handle) {
         this.nvml = nvml;
         this.index = index;
         this.handle = handle;
+        this.identity = new GpuIdentity(readName(), readPciAddress(), probeEnergyCounter());
+    }
+
+    private String readName() {
+        byte[] name = new byte[Nvml.NVML_DEVICE_NAME_BUFFER_SIZE];
+        check(nvml.nvmlDeviceGetName(handle, name, name.length), "nvmlDeviceGetName");
+        return Native.toString(name, StandardCharsets.UTF_8.name());
+    }
+
+    /** Zeus matches GPUs by this exact text: lower-case, from the numeric fields, never NVML's busId string. */
+    private String readPciAddress() {
+        NvmlPciInfo pci = new NvmlPciInfo();
+        check(nvml.nvmlDeviceGetPciInfo_v3(handle, pci), "nvmlDeviceGetPciInfo_v3");
+        return GpuIdentity.pciAddress(Integer.toUnsignedLong(pci.domain), Integer.toUnsignedLong(pci.bus),
+                Integer.toUnsignedLong(pci.device), 0);
+    }
+
+    /** Pre-Volta GPUs answer NotSupported; any other failure is left for the energy reads to report. */
+    private boolean probeEnergyCounter() {
+        int code = nvml.nvmlDeviceGetTotalEnergyConsumption(handle, new LongByReference());
+        if (code == Nvml.NVML_ERROR_NOT_SUPPORTED) {
+            LOG.infof("GPU %d has no total-energy counter (pre-Volta); get_cumulative_energy answers 400 for it",
+                    index);
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public GpuIdentity identity() {
+        return identity;
     }
 
     private void check(int code, String call) {

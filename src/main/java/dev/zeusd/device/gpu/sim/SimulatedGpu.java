@@ -6,6 +6,7 @@ import java.util.function.LongSupplier;
 import dev.zeusd.device.DeviceErrorKind;
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.GpuDevice;
+import dev.zeusd.device.GpuIdentity;
 import dev.zeusd.device.PowerLimitConstraints;
 
 /**
@@ -22,7 +23,12 @@ public final class SimulatedGpu implements GpuDevice {
     static final long MIN_MEM_CLOCK_MHZ = 405;
     static final long MAX_MEM_CLOCK_MHZ = 2619;
 
+    /** A mixed node, so that clients see distinct models. */
+    private static final String[] MODELS = { "NVIDIA H100 80GB HBM3", "NVIDIA A100-SXM4-80GB", "NVIDIA L40S",
+        "NVIDIA A40" };
+
     private final int index;
+    private final GpuIdentity identity;
     private final long seed;
     private final LongSupplier nanoClock;
     private final long startNanos;
@@ -38,6 +44,8 @@ public final class SimulatedGpu implements GpuDevice {
 
     public SimulatedGpu(int index, long seed, LongSupplier nanoClock) {
         this.index = index;
+        this.identity = new GpuIdentity(MODELS[index % MODELS.length] + (index < MODELS.length ? "" : " #" + index),
+                GpuIdentity.pciAddress(0, 0x18 + 0x11L * index, 0, 0), true);
         this.seed = seed;
         this.nanoClock = nanoClock;
         SplittableRandom random = new SplittableRandom(seed);
@@ -46,6 +54,11 @@ public final class SimulatedGpu implements GpuDevice {
         this.energyMj = 1e6 + random.nextDouble(1e8); // the driver has been up for a while
         this.startNanos = nanoClock.getAsLong();
         this.integratedUntilNanos = startNanos;
+    }
+
+    @Override
+    public GpuIdentity identity() {
+        return identity;
     }
 
     /** Workload in [0, 1]: a slow wave plus a little seeded noise that changes every 100 ms. */

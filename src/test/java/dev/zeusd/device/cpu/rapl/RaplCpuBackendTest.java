@@ -58,4 +58,15 @@ class RaplCpuBackendTest {
         DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class, () -> RaplCpuBackend.open(root));
         assertTrue(e.getMessage().contains(tree.packageZone(0).toString()), e.getMessage());
     }
+
+    @Test
+    void theContainerConventionWinsWhenItExists(@TempDir Path dir) throws Exception {
+        Path container = dir.resolve("zeus_sys/class/powercap");
+        Path host = dir.resolve("sys/class/powercap");
+        assertEquals(host, RaplCpuBackend.firstExisting(container, host));
+        Files.createDirectories(container);
+        assertEquals(container, RaplCpuBackend.firstExisting(container, host));
+        assertEquals(Path.of("/zeus_sys/class/powercap"), RaplCpuBackend.CONTAINER_ROOT);
+        assertEquals(Path.of("/sys/class/powercap"), RaplCpuBackend.HOST_ROOT);
+    }
 }

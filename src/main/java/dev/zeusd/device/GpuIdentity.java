@@ -1,0 +1,14 @@
+package dev.zeusd.device;
+
+/**
+ * What {@code /discover} tells about a GPU, decided once when the backend opens it.
+ *
+ * @param pciAddress lower-case {@code domain:bus:device.function}, e.g. {@code 0000:01:00.0}
+ * @param cumulativeEnergyAvailable whether the GPU has a total-energy counter (NVML: Volta and later)
+ */
+public record GpuIdentity(String name, String pciAddress, boolean cumulativeEnergyAvailable) {
+    /** The PCI address as zeus prints it: {@code %04x:%02x:%02x.%x}. */
+    public static String pciAddress(long domain, long bus, long device, long function) {
+        return String.format("%04x:%02x:%02x.%x", domain, bus, device, function);
+    }
+}
