@@ -3,6 +3,7 @@ package dev.zeusd.api;
 import java.util.SortedSet;
 import java.util.concurrent.CompletionStage;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,6 +17,7 @@ import org.jboss.resteasy.reactive.ResponseHeader;
 import dev.zeusd.api.response.CpuEnergyResponse;
 import dev.zeusd.api.response.CpuPowerResponse;
 import dev.zeusd.api.response.DeviceMaps;
+import dev.zeusd.config.ApiGroup;
 import dev.zeusd.service.cpu.CpuService;
 import dev.zeusd.service.cpu.PowerMw;
 import dev.zeusd.streaming.PowerStreams;
@@ -24,16 +26,19 @@ import io.smallrye.mutiny.Multi;
 /** CPU and DRAM energy and power from RAPL ({@code cpu-read}). */
 @Path("/cpu")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(ApiGroup.Names.CPU_READ)
 public class CpuReadResource {
     static final String CPU_IDS = "cpu_ids";
 
     private final CpuService cpus;
     private final PowerStreams streams;
+    private final DeviceScope scope;
 
     @Inject
-    public CpuReadResource(CpuService cpus, PowerStreams streams) {
+    public CpuReadResource(CpuService cpus, PowerStreams streams, DeviceScope scope) {
         this.cpus = cpus;
         this.streams = streams;
+        this.scope = scope;
     }
 
     /** Server-Sent Events of {@code get_power}-shaped snapshots; bad ids are a 400 before any stream starts. */
@@ -69,6 +74,6 @@ public class CpuReadResource {
     }
 
     private SortedSet<Integer> ids(String cpuIds) {
-        return DeviceIds.optional(CPU_IDS, cpuIds, "CPU", cpus.ids());
+        return scope.cpus(cpuIds, DeviceIds.optional(CPU_IDS, cpuIds, "CPU", cpus.ids()));
     }
 }

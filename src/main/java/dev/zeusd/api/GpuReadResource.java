@@ -5,6 +5,7 @@ import java.util.SortedSet;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -18,6 +19,7 @@ import org.jboss.resteasy.reactive.ResponseHeader;
 import dev.zeusd.api.response.DeviceMaps;
 import dev.zeusd.api.response.GpuPowerResponse;
 import dev.zeusd.api.response.GpuValues;
+import dev.zeusd.config.ApiGroup;
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.service.gpu.GpuService;
 import dev.zeusd.streaming.PowerStreams;
@@ -26,16 +28,19 @@ import io.smallrye.mutiny.Multi;
 /** One-shot GPU reads ({@code gpu-read}). */
 @Path("/gpu")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(ApiGroup.Names.GPU_READ)
 public class GpuReadResource {
     static final String GPU_IDS = "gpu_ids";
 
     private final GpuService gpus;
     private final PowerStreams streams;
+    private final DeviceScope scope;
 
     @Inject
-    public GpuReadResource(GpuService gpus, PowerStreams streams) {
+    public GpuReadResource(GpuService gpus, PowerStreams streams, DeviceScope scope) {
         this.gpus = gpus;
         this.streams = streams;
+        this.scope = scope;
     }
 
     /** Server-Sent Events of {@code get_power}-shaped snapshots; bad ids are a 400 before any stream starts. */
@@ -87,6 +92,6 @@ public class GpuReadResource {
     }
 
     private SortedSet<Integer> ids(String gpuIds) {
-        return DeviceIds.optional(GPU_IDS, gpuIds, "GPU", gpus.ids());
+        return scope.gpus(gpuIds, DeviceIds.optional(GPU_IDS, gpuIds, "GPU", gpus.ids()));
     }
 }
