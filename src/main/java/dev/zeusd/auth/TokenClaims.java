@@ -57,8 +57,8 @@ final class TokenClaims {
 
     /** @return null when the claim is absent: the token does not limit that kind of device */
     private static SortedSet<Integer> deviceIds(JwtClaims claims, String name) throws TokenRejected {
-        if (!claims.hasClaim(name)) {
-            return null;
+        if (!claims.getClaimsMap().containsKey(name)) {
+            return null; // present but null is malformed, not "every device"
         }
         String malformed = "the '" + name + "' claim must be an array of device ids (non-negative integers)";
         if (!(claims.getClaimValue(name) instanceof List<?> list)) {
