@@ -175,6 +175,11 @@ class DeviceLimitedTokensTest {
         given().header("Authorization", "Bearer " + HandmadeJwt.hs256(KEY, "{\"sub\":\"\",\"scopes\":[\"gpu-read\"]}"))
                 .get("/gpu/get_power").then().statusCode(401)
                 .body("error", equalTo("invalid token: the 'sub' claim must name the user"));
+        // exactly one challenge, ours, whichever way the token fails
+        assertEquals(List.of("Bearer realm=\"zeusd\""), given().get("/gpu/get_power").then().statusCode(401)
+                .extract().headers().getValues("WWW-Authenticate"));
+        assertEquals(List.of("Bearer realm=\"zeusd\""), given().header("Authorization", "Bearer x.y.z")
+                .get("/gpu/get_power").then().statusCode(401).extract().headers().getValues("WWW-Authenticate"));
         // unknown paths are 404 whatever the token, /discover and /time need none
         given().get("/gpu/no_such_endpoint").then().statusCode(404);
         given().header("Authorization", "Bearer garbage").get("/discover").then().statusCode(200);
