@@ -2,24 +2,36 @@ package dev.zeusd.api;
 
 import java.io.IOException;
 
-import dev.zeusd.auth.Caller;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+
+import dev.zeusd.auth.CurrentCaller;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.PeerCredentials;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Who made a request, for the audit trail: the token's {@code sub} when auth is on; else, on the Unix socket, the
  * peer's uid and pid from SO_PEERCRED (the kernel vouches for them); else {@code anonymous} and the remote address.
  */
-final class CallerIdentity {
-    private CallerIdentity() {
+@RequestScoped
+public class CallerIdentity {
+    private final CurrentCaller caller;
+    private final RoutingContext routing;
+
+    @Inject
+    public CallerIdentity(CurrentCaller caller, RoutingContext routing) {
+        this.caller = caller;
+        this.routing = routing;
     }
 
-    static String of(Caller caller, HttpServerRequest request) {
-        if (caller != null) {
-            return "sub=" + caller.subject();
-        }
+    String auditName() {
+        return caller.get().map(c -> "sub=" + c.subject()).orElseGet(() -> peer(routing.request()));
+    }
+
+    private static String peer(HttpServerRequest request) {
         if (request.connection() instanceof ConnectionBase connection
                 && connection.channel() instanceof EpollDomainSocketChannel channel) {
             try {

@@ -3,6 +3,7 @@ package dev.zeusd.api;
 import java.util.SortedSet;
 import java.util.concurrent.CompletionStage;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,6 +17,7 @@ import org.jboss.resteasy.reactive.ResponseHeader;
 import dev.zeusd.api.response.CpuEnergyResponse;
 import dev.zeusd.api.response.CpuPowerResponse;
 import dev.zeusd.api.response.DeviceMaps;
+import dev.zeusd.config.ApiGroup;
 import dev.zeusd.service.cpu.CpuService;
 import dev.zeusd.service.cpu.PowerMw;
 import io.smallrye.mutiny.Multi;
@@ -23,16 +25,19 @@ import io.smallrye.mutiny.Multi;
 /** CPU and DRAM energy and power from RAPL ({@code cpu-read}). */
 @Path("/cpu")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(ApiGroup.Names.CPU_READ)
 public class CpuReadResource {
     static final String CPU_IDS = "cpu_ids";
 
     private final CpuService cpus;
     private final PowerEvents streams;
+    private final DeviceScope scope;
 
     @Inject
-    public CpuReadResource(CpuService cpus, PowerEvents streams) {
+    public CpuReadResource(CpuService cpus, PowerEvents streams, DeviceScope scope) {
         this.cpus = cpus;
         this.streams = streams;
+        this.scope = scope;
     }
 
     /** Server-Sent Events in the {@code --stream-format} dialect; bad ids are a 400 before any stream starts. */
@@ -42,7 +47,7 @@ public class CpuReadResource {
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     @ResponseHeader(name = "Cache-Control", value = "no-cache")
     public Multi<String> streamPower(@QueryParam(CPU_IDS) String cpuIds) {
-        return streams.cpu(DeviceIds.forStream(CPU_IDS, cpuIds, cpus.ids()));
+        return streams.cpu(scope.cpus(cpuIds, DeviceIds.forStream(CPU_IDS, cpuIds, cpus.ids())));
     }
 
     @GET
@@ -68,6 +73,6 @@ public class CpuReadResource {
     }
 
     private SortedSet<Integer> ids(String cpuIds) {
-        return DeviceIds.forRead(CPU_IDS, cpuIds, cpus.ids());
+        return scope.cpus(cpuIds, DeviceIds.forRead(CPU_IDS, cpuIds, cpus.ids()));
     }
 }

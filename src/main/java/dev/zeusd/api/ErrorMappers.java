@@ -5,7 +5,6 @@ import java.util.concurrent.CompletionException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -15,7 +14,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import dev.zeusd.api.response.DeviceErrorsResponse;
 import dev.zeusd.api.response.DeviceMaps;
 import dev.zeusd.api.response.ErrorResponse;
-import dev.zeusd.auth.TokenRejected;
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.service.DeviceFailures;
 import io.vertx.core.http.HttpServerRequest;
@@ -27,12 +25,6 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response apiError(ApiException e) {
         return error(e.status(), e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response tokenRejected(TokenRejected e) {
-        return Response.fromResponse(error(401, e.getMessage()))
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"zeusd\"").build();
     }
 
     @ServerExceptionMapper
@@ -71,9 +63,6 @@ public class ErrorMappers {
         }
         if (cause instanceof DeviceException device) {
             return deviceError(device);
-        }
-        if (cause instanceof TokenRejected rejected) {
-            return tokenRejected(rejected);
         }
         if (cause instanceof ApiException api) {
             return apiError(api);

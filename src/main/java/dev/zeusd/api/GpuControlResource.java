@@ -2,22 +2,26 @@ package dev.zeusd.api;
 
 import java.util.concurrent.CompletionStage;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.zeusd.config.ApiGroup;
 import dev.zeusd.service.gpu.GpuCommand;
 import dev.zeusd.service.gpu.GpuService;
 
-/** GPU settings ({@code gpu-control}). Success is 200 with an empty body, as in the original. */
+/**
+ * GPU settings ({@code gpu-control}). Success is 200 with an empty body, as in the original. The role is on the
+ * class, so every {@code set_*} / {@code reset_*} endpoint added here needs gpu-control.
+ */
 @Path("/gpu")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(ApiGroup.Names.GPU_CONTROL)
 public class GpuControlResource {
     private static final String GPU_IDS = GpuReadResource.GPU_IDS;
     private static final String BLOCK = "block";
@@ -25,64 +29,68 @@ public class GpuControlResource {
     private static final String MAX_CLOCK = "max_clock_mhz";
 
     private final GpuService gpus;
+    private final DeviceScope scope;
+    private final CallerIdentity callerIdentity;
 
     @Inject
-    public GpuControlResource(GpuService gpus) {
+    public GpuControlResource(GpuService gpus, DeviceScope scope, CallerIdentity callerIdentity) {
         this.gpus = gpus;
+        this.scope = scope;
+        this.callerIdentity = callerIdentity;
     }
 
     @POST
     @Path("set_power_limit")
-    public CompletionStage<Response> setPowerLimit(@Context ContainerRequestContext request, @QueryParam(GPU_IDS) String gpuIds,
+    public CompletionStage<Response> setPowerLimit(@QueryParam(GPU_IDS) String gpuIds,
             @QueryParam("power_limit_mw") String powerLimitMw, @QueryParam(BLOCK) String block) {
-        return run(request, gpuIds, block, new GpuCommand.SetPowerLimit(QueryParams.requireUnsigned32("power_limit_mw",
+        return run(gpuIds, block, new GpuCommand.SetPowerLimit(QueryParams.requireUnsigned32("power_limit_mw",
                 powerLimitMw)));
     }
 
     @POST
     @Path("set_persistence_mode")
-    public CompletionStage<Response> setPersistenceMode(@Context ContainerRequestContext request, @QueryParam(GPU_IDS) String gpuIds,
+    public CompletionStage<Response> setPersistenceMode(@QueryParam(GPU_IDS) String gpuIds,
             @QueryParam("enabled") String enabled, @QueryParam(BLOCK) String block) {
-        return run(request, gpuIds, block, new GpuCommand.SetPersistenceMode(QueryParams.requireBool("enabled", enabled)));
+        return run(gpuIds, block, new GpuCommand.SetPersistenceMode(QueryParams.requireBool("enabled", enabled)));
     }
 
     @POST
     @Path("set_gpu_locked_clocks")
-    public CompletionStage<Response> setGpuLockedClocks(@Context ContainerRequestContext request, @QueryParam(GPU_IDS) String gpuIds,
+    public CompletionStage<Response> setGpuLockedClocks(@QueryParam(GPU_IDS) String gpuIds,
             @QueryParam(MIN_CLOCK) String minClockMhz, @QueryParam(MAX_CLOCK) String maxClockMhz,
             @QueryParam(BLOCK) String block) {
         long[] range = clockRange(minClockMhz, maxClockMhz);
-        return run(request, gpuIds, block, new GpuCommand.SetGpuLockedClocks(range[0], range[1]));
+        return run(gpuIds, block, new GpuCommand.SetGpuLockedClocks(range[0], range[1]));
     }
 
     @POST
     @Path("reset_gpu_locked_clocks")
-    public CompletionStage<Response> resetGpuLockedClocks(@Context ContainerRequestContext request, @QueryParam(GPU_IDS) String gpuIds,
+    public CompletionStage<Response> resetGpuLockedClocks(@QueryParam(GPU_IDS) String gpuIds,
             @QueryParam(BLOCK) String block) {
-        return run(request, gpuIds, block, new GpuCommand.ResetGpuLockedClocks());
+        return run(gpuIds, block, new GpuCommand.ResetGpuLockedClocks());
     }
 
     @POST
     @Path("set_mem_locked_clocks")
-    public CompletionStage<Response> setMemLockedClocks(@Context ContainerRequestContext request, @QueryParam(GPU_IDS) String gpuIds,
+    public CompletionStage<Response> setMemLockedClocks(@QueryParam(GPU_IDS) String gpuIds,
             @QueryParam(MIN_CLOCK) String minClockMhz, @QueryParam(MAX_CLOCK) String maxClockMhz,
             @QueryParam(BLOCK) String block) {
         long[] range = clockRange(minClockMhz, maxClockMhz);
-        return run(request, gpuIds, block, new GpuCommand.SetMemLockedClocks(range[0], range[1]));
+        return run(gpuIds, block, new GpuCommand.SetMemLockedClocks(range[0], range[1]));
     }
 
     @POST
     @Path("reset_mem_locked_clocks")
-    public CompletionStage<Response> resetMemLockedClocks(@Context ContainerRequestContext request, @QueryParam(GPU_IDS) String gpuIds,
+    public CompletionStage<Response> resetMemLockedClocks(@QueryParam(GPU_IDS) String gpuIds,
             @QueryParam(BLOCK) String block) {
-        return run(request, gpuIds, block, new GpuCommand.ResetMemLockedClocks());
+        return run(gpuIds, block, new GpuCommand.ResetMemLockedClocks());
     }
 
     @POST
     @Path("reset_locked_clocks")
-    public CompletionStage<Response> resetLockedClocks(@Context ContainerRequestContext request, @QueryParam(GPU_IDS) String gpuIds,
+    public CompletionStage<Response> resetLockedClocks(@QueryParam(GPU_IDS) String gpuIds,
             @QueryParam(BLOCK) String block) {
-        return run(request, gpuIds, block, new GpuCommand.ResetLockedClocks());
+        return run(gpuIds, block, new GpuCommand.ResetLockedClocks());
     }
 
     private static long[] clockRange(String minClockMhz, String maxClockMhz) {
@@ -94,11 +102,9 @@ public class GpuControlResource {
         return new long[] { min, max };
     }
 
-    private CompletionStage<Response> run(ContainerRequestContext request, String gpuIds, String block,
-            GpuCommand command) {
-        var ids = DeviceIds.forWrite(GPU_IDS, gpuIds, gpus.ids());
+    private CompletionStage<Response> run(String gpuIds, String block, GpuCommand command) {
+        var ids = scope.gpus(gpuIds, DeviceIds.forWrite(GPU_IDS, gpuIds, gpus.ids()));
         boolean wait = QueryParams.requireBool(BLOCK, block);
-        String caller = (String) request.getProperty(AccessGate.CALLER_IDENTITY);
-        return gpus.control(ids, command, wait, caller).thenApply(done -> Response.ok().build());
+        return gpus.control(ids, command, wait, callerIdentity.auditName()).thenApply(done -> Response.ok().build());
     }
 }

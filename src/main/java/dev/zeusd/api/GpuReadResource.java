@@ -5,6 +5,7 @@ import java.util.SortedSet;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -18,6 +19,7 @@ import org.jboss.resteasy.reactive.ResponseHeader;
 import dev.zeusd.api.response.DeviceMaps;
 import dev.zeusd.api.response.GpuPowerResponse;
 import dev.zeusd.api.response.GpuValues;
+import dev.zeusd.config.ApiGroup;
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.service.gpu.GpuService;
 import io.smallrye.mutiny.Multi;
@@ -25,16 +27,19 @@ import io.smallrye.mutiny.Multi;
 /** One-shot GPU reads ({@code gpu-read}). */
 @Path("/gpu")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(ApiGroup.Names.GPU_READ)
 public class GpuReadResource {
     static final String GPU_IDS = "gpu_ids";
 
     private final GpuService gpus;
     private final PowerEvents streams;
+    private final DeviceScope scope;
 
     @Inject
-    public GpuReadResource(GpuService gpus, PowerEvents streams) {
+    public GpuReadResource(GpuService gpus, PowerEvents streams, DeviceScope scope) {
         this.gpus = gpus;
         this.streams = streams;
+        this.scope = scope;
     }
 
     /** Server-Sent Events in the {@code --stream-format} dialect; bad ids are a 400 before any stream starts. */
@@ -44,7 +49,7 @@ public class GpuReadResource {
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     @ResponseHeader(name = "Cache-Control", value = "no-cache")
     public Multi<String> streamPower(@QueryParam(GPU_IDS) String gpuIds) {
-        return streams.gpu(DeviceIds.forStream(GPU_IDS, gpuIds, gpus.ids()));
+        return streams.gpu(scope.gpus(gpuIds, DeviceIds.forStream(GPU_IDS, gpuIds, gpus.ids())));
     }
 
     @GET
@@ -86,6 +91,6 @@ public class GpuReadResource {
     }
 
     private SortedSet<Integer> ids(String gpuIds) {
-        return DeviceIds.forRead(GPU_IDS, gpuIds, gpus.ids());
+        return scope.gpus(gpuIds, DeviceIds.forRead(GPU_IDS, gpuIds, gpus.ids()));
     }
 }

@@ -8,22 +8,24 @@ import jakarta.inject.Inject;
 
 import dev.zeusd.config.ZeusdConfig;
 
-/** Auth is on exactly when {@code --signing-key-path} is given; then every guarded request needs a token. */
+/**
+ * Auth is on exactly when {@code --signing-key-path} is given. The key file is read once, here; SmallRye JWT verifies
+ * with it through {@link RawKeyJwtFactory}.
+ */
 @ApplicationScoped
 public class Authenticator {
-    private final Optional<TokenVerifier> verifier;
+    private final Optional<SigningKey> key;
 
     @Inject
     public Authenticator(ZeusdConfig config) {
-        this.verifier = config.signingKeyPath().map(p -> new TokenVerifier(SigningKey.read(Path.of(p))));
+        this.key = config.signingKeyPath().map(p -> SigningKey.read(Path.of(p)));
     }
 
     public boolean enabled() {
-        return verifier.isPresent();
+        return key.isPresent();
     }
 
-    /** @throws TokenRejected when the header holds no acceptable token */
-    public Caller authenticate(String authorizationHeader) {
-        return verifier.orElseThrow().verify(authorizationHeader);
+    Optional<SigningKey> key() {
+        return key;
     }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import javax.crypto.spec.SecretKeySpec;
+
 import org.jose4j.keys.HmacKey;
 
 import dev.zeusd.lifecycle.StartupException;
@@ -35,7 +37,13 @@ public final class SigningKey {
         return new SigningKey(bytes);
     }
 
+    /** For verifying (jose4j, under SmallRye JWT). */
     HmacKey hmacKey() {
         return new HmacKey(secret.clone());
+    }
+
+    /** For signing (smallrye-jwt-build). */
+    SecretKeySpec secretKey() {
+        return new SecretKeySpec(secret, "HmacSHA256");
     }
 }

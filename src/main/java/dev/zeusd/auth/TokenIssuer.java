@@ -3,16 +3,18 @@ package dev.zeusd.auth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.NumericDate;
-import org.jose4j.lang.JoseException;
+import java.util.SortedSet;
 
 import dev.zeusd.config.ApiGroup;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
 
-/** Makes HS256 tokens with {@code sub}, {@code scopes}, {@code iat}, and {@code exp} unless they never expire. */
+/**
+ * Makes HS256 tokens over the raw key bytes with smallrye-jwt-build: {@code sub}, {@code scopes}, {@code iat},
+ * {@code exp} unless they never expire, then {@code gpu_ids} / {@code cpu_ids} when the token is limited to devices;
+ * nothing else (no default {@code jti}/{@code exp}: see META-INF/microprofile-config.properties).
+ */
 public final class TokenIssuer {
     private final SigningKey key;
 
@@ -20,25 +22,24 @@ public final class TokenIssuer {
         this.key = key;
     }
 
-    /** @param lifetime null for a token that never expires */
-    public String issue(String user, List<ApiGroup> scopes, Duration lifetime, Instant now) {
-        JwtClaims claims = new JwtClaims();
-        claims.setSubject(user);
-        claims.setStringListClaim("scopes", scopes.stream().map(ApiGroup::wireName).toList());
-        claims.setIssuedAt(NumericDate.fromSeconds(now.getEpochSecond()));
+    /**
+     * @param lifetime null for a token that never expires
+     * @param gpuIds null for a token that may use every GPU; likewise {@code cpuIds}
+     */
+    public String issue(String user, List<ApiGroup> scopes, Duration lifetime, Instant now, SortedSet<Integer> gpuIds,
+            SortedSet<Integer> cpuIds) {
+        JwtClaimsBuilder claims = Jwt.claim("sub", user)
+                .claim(TokenClaims.SCOPES, scopes.stream().map(ApiGroup::wireName).toList())
+                .issuedAt(now.getEpochSecond());
         if (lifetime != null) {
-            claims.setExpirationTime(NumericDate.fromSeconds(now.plus(lifetime).getEpochSecond()));
+            claims.expiresAt(now.plus(lifetime).getEpochSecond());
         }
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
-        jws.setHeader("typ", "JWT");
-        jws.setKey(key.hmacKey());
-        jws.setDoKeyValidation(false);
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException("cannot sign the token", e);
+        if (gpuIds != null) {
+            claims.claim(TokenClaims.GPU_IDS, List.copyOf(gpuIds));
         }
+        if (cpuIds != null) {
+            claims.claim(TokenClaims.CPU_IDS, List.copyOf(cpuIds));
+        }
+        return claims.jws().algorithm(SignatureAlgorithm.HS256).sign(key.secretKey());
     }
 }

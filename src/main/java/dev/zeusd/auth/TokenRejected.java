@@ -1,21 +1,34 @@
 package dev.zeusd.auth;
 
-/** A request's token cannot be accepted: answered with 401 and a message saying which of the three reasons. */
-public class TokenRejected extends RuntimeException {
+import io.smallrye.jwt.auth.principal.ParseException;
+
+/**
+ * A token that cannot be accepted. SmallRye JWT hands it to Quarkus as the cause of the authentication failure, so
+ * the 401 can say which of the reasons it was; the message never echoes the token.
+ */
+public class TokenRejected extends ParseException {
     public enum Reason {
-        MISSING,
         EXPIRED,
         INVALID
     }
 
     private final Reason reason;
 
-    public TokenRejected(Reason reason, String message) {
-        super(message, null, false, false);
+    TokenRejected(Reason reason, String message) {
+        super(message);
         this.reason = reason;
+    }
+
+    static TokenRejected invalid(String why) {
+        return new TokenRejected(Reason.INVALID, "invalid token: " + why);
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this; // an expected answer to bad input, not a fault
     }
 }

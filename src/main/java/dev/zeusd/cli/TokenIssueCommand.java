@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 import dev.zeusd.auth.Lifetimes;
@@ -43,16 +45,31 @@ public class TokenIssueCommand extends BaseCommand implements Callable<Integer> 
                     + "Use \"never\" (or 0) for tokens that do not expire")
     Lifetime expires;
 
+    @Option(names = "--gpus", split = ",", converter = DeviceIdArgument.class, paramLabel = "<GPU_IDS>",
+            description = "Limit the token to these GPUs (comma-separated ids, the `gpu_ids` claim). Default: all GPUs")
+    List<Integer> gpus;
+
+    @Option(names = "--cpus", split = ",", converter = DeviceIdArgument.class, paramLabel = "<CPU_IDS>",
+            description = "Limit the token to these CPU packages (comma-separated ids, the `cpu_ids` claim). "
+                    + "Default: all CPUs")
+    List<Integer> cpus;
+
     @Override
     public Integer call() {
         if (user.isBlank()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--user must not be empty");
         }
         String token = new TokenIssuer(SigningKey.read(signingKeyPath))
-                .issue(user, scopes.stream().distinct().toList(), expires.duration(), Instant.now());
+                .issue(user, scopes.stream().distinct().toList(), expires.duration(), Instant.now(), idSet(gpus),
+                        idSet(cpus));
         spec.commandLine().getOut().println(token);
         spec.commandLine().getOut().flush();
         return EXIT_OK;
+    }
+
+    /** @return null when the option is not given: the token is not limited to devices of that kind */
+    private static SortedSet<Integer> idSet(List<Integer> ids) {
+        return ids == null ? null : new TreeSet<>(ids);
     }
 
     /** A parsed {@code --expires}; {@code duration} null for never. */
@@ -67,6 +84,18 @@ public class TokenIssueCommand extends BaseCommand implements Callable<Integer> 
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    static class DeviceIdArgument implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            String id = value.trim();
+            if (!id.matches("\\d{1,9}")) {
+                throw new CommandLine.TypeConversionException("device ids are non-negative integers, got '" + value
+                        + "'");
+            }
+            return Integer.parseInt(id);
         }
     }
 }

@@ -5,9 +5,19 @@ import java.util.stream.Collectors;
 
 /** The API groups that {@code --enable} switches on, in the canonical order /discover lists them. */
 public enum ApiGroup {
-    GPU_CONTROL("gpu-control", true, "GPU control operations (set power limit, clocks, persistence mode). Requires root"),
-    GPU_READ("gpu-read", false, "GPU read operations (power reading, energy consumption)"),
-    CPU_READ("cpu-read", true, "CPU RAPL read operations (energy, power). Requires root");
+    GPU_CONTROL(Names.GPU_CONTROL, true, "GPU control operations (set power limit, clocks, persistence mode). Requires root"),
+    GPU_READ(Names.GPU_READ, false, "GPU read operations (power reading, energy consumption)"),
+    CPU_READ(Names.CPU_READ, true, "CPU RAPL read operations (energy, power). Requires root");
+
+    /** The wire names as compile-time constants, for {@code @RolesAllowed}: a token's scopes are its roles. */
+    public static final class Names {
+        public static final String GPU_CONTROL = "gpu-control";
+        public static final String GPU_READ = "gpu-read";
+        public static final String CPU_READ = "cpu-read";
+
+        private Names() {
+        }
+    }
 
     private final String wireName;
     private final boolean requiresRoot;
