@@ -136,6 +136,13 @@ class AuthApiTest {
         bearer(token("[\"gpu-read\"]", FUTURE)).post("/gpu/set_power_limit?gpu_ids=0&power_limit_mw=200000&block=true")
                 .then().statusCode(403)
                 .body("error", equalTo("user 'alice' lacks scope 'gpu-control' (token scopes: gpu-read)"));
+        bearer(token("[\"gpu-read\"]", FUTURE)).post("/gpu/reset_locked_clocks?gpu_ids=0&block=true").then()
+                .statusCode(403)
+                .body("error", equalTo("user 'alice' lacks scope 'gpu-control' (token scopes: gpu-read)"));
+        given().post("/gpu/reset_locked_clocks?gpu_ids=0&block=true").then().statusCode(401)
+                .header("WWW-Authenticate", "Bearer realm=\"zeusd\"").body("error", startsWith("missing"));
+        bearer(token("[\"gpu-control\"]", FUTURE)).post("/gpu/reset_locked_clocks?gpu_ids=0&block=true").then()
+                .statusCode(200);
         bearer(token("[]", FUTURE)).get("/gpu/stream_power").then().statusCode(403)
                 .body("error", equalTo("user 'alice' lacks scope 'gpu-read' (token scopes: none)"));
         try (AuditCapture audit = new AuditCapture()) {

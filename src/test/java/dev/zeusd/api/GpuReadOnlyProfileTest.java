@@ -38,6 +38,8 @@ class GpuReadOnlyProfileTest {
     void disabledGroupsAnswer404EvenForBadInput() {
         given().post("/gpu/set_power_limit?gpu_ids=0&power_limit_mw=200000&block=true").then().statusCode(404)
                 .body("error", equalTo("API group 'gpu-control' is not enabled on this server."));
+        given().post("/gpu/reset_locked_clocks?gpu_ids=0&block=true").then().statusCode(404)
+                .body("error", equalTo("API group 'gpu-control' is not enabled on this server."));
         given().post("/gpu/set_power_limit?bogus=1").then().statusCode(404)
                 .body("error", equalTo("API group 'gpu-control' is not enabled on this server."));
         when().get("/cpu/get_power").then().statusCode(404)
