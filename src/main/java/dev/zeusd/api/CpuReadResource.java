@@ -11,8 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import org.jboss.resteasy.reactive.RestStreamElementType;
-import org.jboss.resteasy.reactive.ResponseHeader;
+import org.jboss.resteasy.reactive.RestMulti;
 
 import dev.zeusd.api.response.CpuEnergyResponse;
 import dev.zeusd.api.response.CpuPowerResponse;
@@ -20,7 +19,6 @@ import dev.zeusd.api.response.DeviceMaps;
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.service.cpu.CpuService;
 import dev.zeusd.service.cpu.PowerMw;
-import io.smallrye.mutiny.Multi;
 
 /** CPU and DRAM energy and power from RAPL ({@code cpu-read}). */
 @Path("/cpu")
@@ -43,11 +41,10 @@ public class CpuReadResource {
     /** Server-Sent Events in the {@code --stream-format} dialect; bad ids are a 400 before any stream starts. */
     @GET
     @Path("stream_power")
-    @Produces(MediaType.SERVER_SENT_EVENTS)
-    @RestStreamElementType(MediaType.TEXT_PLAIN)
-    @ResponseHeader(name = "Cache-Control", value = "no-cache")
-    public Multi<String> streamPower(@QueryParam(CPU_IDS) String cpuIds) {
-        return streams.cpu(scope.cpus(cpuIds, DeviceIds.forStream(CPU_IDS, cpuIds, cpus.ids())));
+    @Produces(SseFrames.DECLARED_TYPE)
+    public RestMulti<String> streamPower(@QueryParam(CPU_IDS) String cpuIds) {
+        var ids = scope.cpus(cpuIds, DeviceIds.forStream(CPU_IDS, cpuIds, cpus.ids()));
+        return SseFrames.response(streams.cpu(ids));
     }
 
     @GET

@@ -13,8 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import org.jboss.resteasy.reactive.RestStreamElementType;
-import org.jboss.resteasy.reactive.ResponseHeader;
+import org.jboss.resteasy.reactive.RestMulti;
 
 import dev.zeusd.api.response.DeviceMaps;
 import dev.zeusd.api.response.GpuPowerResponse;
@@ -22,7 +21,6 @@ import dev.zeusd.api.response.GpuValues;
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.service.gpu.GpuService;
-import io.smallrye.mutiny.Multi;
 
 /** One-shot GPU reads ({@code gpu-read}). */
 @Path("/gpu")
@@ -45,11 +43,10 @@ public class GpuReadResource {
     /** Server-Sent Events in the {@code --stream-format} dialect; bad ids are a 400 before any stream starts. */
     @GET
     @Path("stream_power")
-    @Produces(MediaType.SERVER_SENT_EVENTS)
-    @RestStreamElementType(MediaType.TEXT_PLAIN)
-    @ResponseHeader(name = "Cache-Control", value = "no-cache")
-    public Multi<String> streamPower(@QueryParam(GPU_IDS) String gpuIds) {
-        return streams.gpu(scope.gpus(gpuIds, DeviceIds.forStream(GPU_IDS, gpuIds, gpus.ids())));
+    @Produces(SseFrames.DECLARED_TYPE)
+    public RestMulti<String> streamPower(@QueryParam(GPU_IDS) String gpuIds) {
+        var ids = scope.gpus(gpuIds, DeviceIds.forStream(GPU_IDS, gpuIds, gpus.ids()));
+        return SseFrames.response(streams.gpu(ids));
     }
 
     @GET

@@ -26,12 +26,9 @@ import dev.zeusd.streaming.Snapshot;
 import io.smallrye.mutiny.Multi;
 
 /**
- * The SSE text of the power streams in the dialect {@code --stream-format} chose: per-device events (zeus ≥ 0.16)
- * or the seed's snapshots (zeus ≤ 0.15). Each event is rendered once and shared by every subscriber that gets it.
- * <p>
- * The Zeus client reads only lines that start with {@code "data: "} (with the space) and splits events on a blank
- * line. Quarkus's SSE writer frames each event as {@code "data:" + text + "\n\n"}, without the space, so the space
- * is the first character of our text; the framing tests pin the resulting bytes.
+ * The SSE bytes of the power streams in the dialect {@code --stream-format} chose: per-device events (zeus ≥ 0.16)
+ * or the seed's snapshots (zeus ≤ 0.15). Each event is rendered once and shared by every subscriber that gets it;
+ * the per-device events a subscriber has pending go out together ({@link SseFrames}).
  */
 @Singleton
 public class PowerEvents {
@@ -65,9 +62,13 @@ public class PowerEvents {
     private <R> Multi<String> events(PowerFeed<R> feed, Set<Integer> ids, Function<Sample<R>, Object> sampleBody,
             SnapshotBody<R> snapshotBody) {
         if (format == StreamFormat.DEVICE) {
-            return feed.samples(ids).map(sample -> sample.render(s -> data(sampleBody.apply(s))));
+            return feed.samples(ids).map(batch -> {
+                StringBuilder frames = new StringBuilder();
+                batch.forEach(sample -> frames.append(sample.render(s -> frame(sampleBody.apply(s)))));
+                return frames.toString();
+            });
         }
-        return feed.snapshots(ids).map(snapshot -> snapshot.render(ids, only -> data(snapshotBody.of(snapshot, only))));
+        return feed.snapshots(ids).map(snapshot -> snapshot.render(ids, only -> frame(snapshotBody.of(snapshot, only))));
     }
 
     private interface SnapshotBody<R> {
@@ -80,9 +81,9 @@ public class PowerEvents {
         return only;
     }
 
-    private String data(Object body) {
+    private String frame(Object body) {
         try {
-            return " " + json.writeValueAsString(body);
+            return SseFrames.frame(json.writeValueAsString(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise " + body, e);
         }

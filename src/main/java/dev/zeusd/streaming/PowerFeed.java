@@ -61,9 +61,12 @@ public final class PowerFeed<R> implements AutoCloseable {
         });
     }
 
-    /** Per-device events for {@code ids}: first the latest sample of each, then each change. */
-    public Multi<Sample<R>> samples(Set<Integer> ids) {
-        return Multi.createFrom().<Sample<R>> emitter(emitter -> {
+    /**
+     * Per-device events for {@code ids}: first the latest sample of each, then each change; each item is what was
+     * pending for this subscriber when its connection was ready, oldest first, at most one sample per device.
+     */
+    public Multi<List<Sample<R>>> samples(Set<Integer> ids) {
+        return Multi.createFrom().<List<Sample<R>>> emitter(emitter -> {
             DeviceSink<R> sink = new DeviceSink<>(Set.copyOf(ids), emitter, currentLoop());
             emitter.onTermination(() -> detach(sink));
             synchronized (this) {
