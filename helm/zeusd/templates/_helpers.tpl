@@ -49,6 +49,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 
 {{- define "zeusd.image" -}}
+{{- if or (not .Values.image.repository) (contains "REPLACE-WITH-YOUR-REGISTRY" .Values.image.repository) }}
+{{- fail "image.repository is still the placeholder: build the image (README, \"Container images\"), push it to your registry and set image.registry and image.repository" }}
+{{- end }}
 {{- $tag := default .Chart.AppVersion .Values.image.tag }}
 {{- if and (eq .Values.image.flavor "native") (not .Values.image.tag) }}
 {{- $tag = printf "%s-native" $tag }}
@@ -80,18 +83,35 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- $mode }}
 {{- end }}
 
+{{/*
+The API groups served, as a JSON list: .Values.enable, or when empty every group on the Unix socket and the read
+groups on TCP. gpu-control over TCP without tokens is refused, as the daemon refuses it.
+*/}}
+{{- define "zeusd.enable" -}}
+{{- $transport := include "zeusd.transport" . }}
+{{- $enable := .Values.enable }}
+{{- if not $enable }}
+{{- $enable = ternary (list "gpu-control" "gpu-read" "cpu-read") (list "gpu-read" "cpu-read") (eq $transport "uds") }}
+{{- end }}
+{{- if and (eq $transport "tcp") (has "gpu-control" $enable) (not .Values.auth.enabled) (not .Values.allowUnauthenticatedControl) }}
+{{- fail "gpu-control over TCP without auth.enabled would let anyone who reaches the port change GPU power limits and clocks: enable auth, serve only gpu-read and cpu-read, or set allowUnauthenticatedControl=true" }}
+{{- end }}
+{{- toJson $enable }}
+{{- end }}
+
 {{- define "zeusd.gpusNeeded" -}}
-{{- if and (not .Values.simulate) (or (has "gpu-read" .Values.enable) (has "gpu-control" .Values.enable)) }}true{{ end }}
+{{- $enable := include "zeusd.enable" . | fromJsonArray }}
+{{- if and (not .Values.simulate) (or (has "gpu-read" $enable) (has "gpu-control" $enable)) }}true{{ end }}
 {{- end }}
 
 {{- define "zeusd.cpusNeeded" -}}
-{{- if and (not .Values.simulate) (has "cpu-read" .Values.enable) }}true{{ end }}
+{{- if and (not .Values.simulate) (has "cpu-read" (include "zeusd.enable" . | fromJsonArray)) }}true{{ end }}
 {{- end }}
 
 {{/* Capabilities: only what the enabled groups need. Root reads RAPL counters as their owner. */}}
 {{- define "zeusd.capabilities" -}}
 {{- $caps := list }}
-{{- if and (not .Values.simulate) (has "gpu-control" .Values.enable) }}
+{{- if and (not .Values.simulate) (has "gpu-control" (include "zeusd.enable" . | fromJsonArray)) }}
 {{- $caps = append $caps "SYS_ADMIN" }}
 {{- end }}
 {{- if and (eq (include "zeusd.transport" .) "uds") (not (kindIs "invalid" .Values.transport.uds.gid)) }}

@@ -99,6 +99,11 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
             description = "Skip the root check (fake devices, or permissions granted another way)")
     Boolean allowUnprivileged;
 
+    @Option(names = "--allow-unauthenticated-control",
+            description = "Serve gpu-control on a non-loopback TCP address without --signing-key-path (refused "
+                    + "otherwise: anyone who reaches the port could change power limits and clocks)")
+    Boolean allowUnauthenticatedControl;
+
     @Override
     public Integer call() {
         exportFlagsAsConfig(spec.commandLine().getParseResult());

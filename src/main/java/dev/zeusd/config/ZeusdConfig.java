@@ -72,6 +72,10 @@ public interface ZeusdConfig {
     @WithDefault("false")
     boolean allowUnprivileged();
 
+    /** Serve gpu-control on a non-loopback TCP address without tokens (refused otherwise). */
+    @WithDefault("false")
+    boolean allowUnauthenticatedControl();
+
     default Set<ApiGroup> enabledGroups() {
         List<ApiGroup> groups = enable();
         return groups.isEmpty() ? EnumSet.noneOf(ApiGroup.class) : EnumSet.copyOf(groups);

@@ -18,6 +18,7 @@ public class ExposureWarning {
         if (config.mode() == TransportMode.TCP && config.signingKeyPath().isEmpty()) {
             LOG.warnf("The API is served on TCP %s without authentication: anyone who can reach it can use every "
                     + "enabled group. Pass --signing-key-path to require tokens.", config.tcpBindAddress());
+            // non-loopback gpu-control without tokens gets here only with --allow-unauthenticated-control
         }
     }
 }

@@ -29,7 +29,8 @@ public final class StartupChecks {
             SocketFile.parsePermissions(config.socketPermissions());
             SocketFile.prepare(Path.of(config.socketPath()));
         } else {
-            HttpListener.HostPort.parse(config.tcpBindAddress(), "--tcp-bind-address", "127.0.0.1:4938");
+            ExposureCheck.verify(config,
+                    HttpListener.HostPort.parse(config.tcpBindAddress(), "--tcp-bind-address", "127.0.0.1:4938"));
         }
     }
 

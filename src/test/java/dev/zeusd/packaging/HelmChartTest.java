@@ -129,7 +129,7 @@ class HelmChartTest {
     void defaultsServeTheSocketOnTheNodeWithOnlySysAdmin() {
         RenderedChart chart = scenario("default");
         assertEquals(List.of("ServiceAccount", "Service", "DaemonSet"), chart.kinds());
-        assertEquals("ghcr.io/zeusd/zeusd:0.1.0", chart.container().path("image").asText());
+        assertEquals("registry.example.com/zeusd:0.1.0", chart.container().path("image").asText());
         assertEquals("uds", chart.arg("--mode"));
         assertEquals("/run/zeusd/zeusd.sock", chart.arg("--socket-path"));
         assertEquals("666", chart.arg("--socket-permissions"));
@@ -156,7 +156,7 @@ class HelmChartTest {
         assertEquals("/tmp", chart.mount("tmp").path("mountPath").asText());
         assertTrue(chart.volume("tmp").has("emptyDir"));
 
-        assertEquals("nvidia", chart.podSpec().path("runtimeClassName").asText());
+        assertTrue(chart.podSpec().path("runtimeClassName").isMissingNode(), "the GPU operator's default runtime");
         assertEquals(Map.of("NVIDIA_VISIBLE_DEVICES", "all", "NVIDIA_DRIVER_CAPABILITIES", "utility"), chart.env());
         assertEquals("system-node-critical", chart.podSpec().path("priorityClassName").asText());
         assertFalse(chart.podSpec().path("automountServiceAccountToken").asBoolean(true));
@@ -214,13 +214,13 @@ class HelmChartTest {
     @Test
     void nativeImageDefaultsToTcp() {
         RenderedChart chart = scenario("native");
-        assertEquals("ghcr.io/zeusd/zeusd@sha256:" + "0".repeat(64), chart.container().path("image").asText());
+        assertEquals("registry.example.com/zeusd@sha256:" + "0".repeat(64), chart.container().path("image").asText());
         assertEquals("tcp", chart.arg("--mode"));
         assertEquals("json", chart.arg("--log-format"));
         assertEquals("50", chart.arg("--gpu-power-poll-hz"));
         assertEquals("5", chart.arg("--cpu-power-poll-hz"));
         RenderedChart tagged = RenderedChart.render(t -> t.set("image.flavor", "native"));
-        assertEquals("ghcr.io/zeusd/zeusd:0.1.0-native", tagged.container().path("image").asText());
+        assertEquals("registry.example.com/zeusd:0.1.0-native", tagged.container().path("image").asText());
     }
 
     @Test
@@ -241,11 +241,16 @@ class HelmChartTest {
         // without the schema these would render, and the pods would crash-loop on a usage error
         for (String[] bad : new String[][] { { "enable[0]", "gpu-write" }, { "transport.mode", "udp" },
                 { "gpuPowerPollHz", "0" }, { "logFormat", "xml" }, { "transport.uds.permissions", "rw-rw-rw-" },
-                { "streamFormat", "events" } }) {
+                { "streamFormat", "events" }, { "nodePreset", "amd" } }) {
             Exception e = assertThrows(Exception.class, () -> RenderedChart.render(t -> t.set(bad[0], bad[1])),
                     String.join("=", bad));
             assertTrue(e.getMessage().contains("values don't meet the specifications of the schema"), e.getMessage());
         }
+        // the daemon's rule, in the schema: gpu-control over TCP needs tokens or the explicit opt-out
+        Exception control = assertThrows(Exception.class, () -> RenderedChart.render(
+                t -> t.set("transport.mode", "tcp").set("enable[0]", "gpu-control").set("enable[1]", "gpu-read")));
+        assertTrue(control.getMessage().contains("values don't meet the specifications of the schema"),
+                control.getMessage());
     }
 
     @Test
@@ -255,5 +260,69 @@ class HelmChartTest {
         assertTrue(nativeUds.getMessage().contains("quarkus#25928"), nativeUds.getMessage());
         Exception noSecret = assertThrows(Exception.class, () -> RenderedChart.render(t -> t.set("auth.enabled", true)));
         assertTrue(noSecret.getMessage().contains("auth.existingSecret"), noSecret.getMessage());
+        // the native flavor means TCP: control needs tokens there, as the daemon requires
+        Exception nativeControl = assertThrows(Exception.class, () -> RenderedChart.render(
+                t -> t.set("image.flavor", "native").set("enable[0]", "gpu-control").set("enable[1]", "gpu-read")));
+        assertTrue(nativeControl.getMessage().contains("gpu-control over TCP without auth.enabled"),
+                nativeControl.getMessage());
+    }
+
+    @Test
+    void noDefaultImage() {
+        Exception placeholder = assertThrows(Exception.class, () -> RenderedChart.bare().call());
+        assertTrue(placeholder.getMessage().contains("image.repository is still the placeholder: build the image"),
+                placeholder.getMessage());
+    }
+
+    @Test
+    void gpuNodesByDefaultWithTheirTaintToleratedAndResourcesFromTheBenchmark() {
+        JsonNode pod = scenario("default").one("DaemonSet").at("/spec/template/spec");
+        assertEquals("true", pod.at("/nodeSelector").path("nvidia.com/gpu.present").asText());
+        assertEquals("nvidia.com/gpu", pod.at("/tolerations/0/key").asText());
+        assertEquals("Exists", pod.at("/tolerations/0/operator").asText());
+        assertEquals("NoSchedule", pod.at("/tolerations/0/effect").asText());
+        assertTrue(pod.path("runtimeClassName").isMissingNode(), "no RuntimeClass unless asked");
+        JsonNode resources = pod.at("/containers/0/resources");
+        assertEquals("160Mi", resources.at("/requests/memory").asText());
+        assertEquals("320Mi", resources.at("/limits/memory").asText());
+        assertTrue(resources.at("/limits/cpu").isMissingNode(), "a CPU limit throttles control calls");
+        JsonNode anywhere = RenderedChart.render(t -> t.set("nodePreset", "none").set("nodeSelector.pool", "a"))
+                .one("DaemonSet").at("/spec/template/spec");
+        assertEquals("{\"pool\":\"a\"}", anywhere.path("nodeSelector").toString());
+        JsonNode kind = scenario("simulate").one("DaemonSet").at("/spec/template/spec");
+        assertTrue(kind.path("nodeSelector").isMissingNode(), "simulated devices run on any node");
+        assertEquals("nvidia", RenderedChart.render(t -> t.set("nvidia.runtimeClassName", "nvidia"))
+                .one("DaemonSet").at("/spec/template/spec/runtimeClassName").asText());
+    }
+
+    @Test
+    void enabledGroupsFollowTheTransport() {
+        assertEquals("gpu-control,gpu-read,cpu-read", scenario("default").arg("--enable"));
+        RenderedChart tcp = RenderedChart.render(t -> t.set("transport.mode", "tcp"));
+        assertEquals("gpu-read,cpu-read", tcp.arg("--enable"));
+        assertFalse(tcp.args().contains("--allow-unauthenticated-control"));
+        assertEquals("gpu-control,gpu-read,cpu-read", scenario("tcp-control-auth").arg("--enable"));
+        RenderedChart optedOut = RenderedChart.render(t -> t.set("transport.mode", "tcp")
+                .set("enable[0]", "gpu-control").set("allowUnauthenticatedControl", true));
+        assertTrue(optedOut.args().contains("--allow-unauthenticated-control"));
+    }
+
+    @Test
+    void monitoringIntegrations() {
+        RenderedChart chart = scenario("monitoring");
+        assertEquals(List.of("Namespace", "ServiceAccount", "ConfigMap", "Service", "DaemonSet", "PrometheusRule",
+                "ServiceMonitor"), chart.kinds());
+        JsonNode namespace = chart.one("Namespace");
+        assertEquals("zeusd", namespace.at("/metadata/name").asText());
+        assertEquals("privileged", namespace.at("/metadata/labels").path("pod-security.kubernetes.io/enforce").asText());
+        assertEquals("1", chart.one("ConfigMap").at("/metadata/labels").path("grafana_dashboard").asText());
+        JsonNode relabel = chart.one("ServiceMonitor").at("/spec/endpoints/0/relabelings/0");
+        assertEquals("[\"__meta_kubernetes_pod_node_name\"]", relabel.path("sourceLabels").toString());
+        assertEquals("node", relabel.path("targetLabel").asText());
+        List<String> alerts = new ArrayList<>();
+        chart.one("PrometheusRule").at("/spec/groups/0/rules").forEach(r -> alerts.add(r.path("alert").asText()));
+        assertEquals(List.of("ZeusdDown", "ZeusdNotReady", "ZeusdDeviceErrorsRising", "ZeusdGpuPowerAtLimit"), alerts);
+        assertTrue(scenario("default").kinds().stream().noneMatch(k -> k.equals("PrometheusRule")
+                || k.equals("ConfigMap") || k.equals("Namespace")), "integrations are off by default");
     }
 }

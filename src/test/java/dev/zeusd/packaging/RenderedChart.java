@@ -34,8 +34,16 @@ final class RenderedChart {
         return new RenderedChart(parse(text));
     }
 
-    /** {@code helm template} as a user would run it: release and namespace "zeusd", a current Kubernetes. */
+    /**
+     * {@code helm template} as a user would run it: release and namespace "zeusd", a current Kubernetes, and the
+     * image they built (the chart has no default image).
+     */
     static TemplateCommand template() {
+        return bare().set("image.registry", "registry.example.com").set("image.repository", "zeusd");
+    }
+
+    /** Only the chart's own defaults. */
+    static TemplateCommand bare() {
         return new Helm(CHART).template().withName("zeusd").withNamespace("zeusd").withKubeVersion(KUBE_VERSION);
     }
 
