@@ -95,6 +95,11 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
             + "/zeus_sys/class/powercap (if it exists, the container convention) or else /sys/class/powercap")
     String raplRoot;
 
+    @Option(names = "--gpu-command-overrides", paramLabel = "<PATH>",
+            description = "TOML file that maps GPU control operations to commands run instead of the driver call "
+                    + "(e.g. sudo rules around nvidia-smi); with at least one, gpu-control needs no root")
+    String gpuCommandOverrides;
+
     @Option(names = "--allow-unprivileged",
             description = "Skip the root check (fake devices, or permissions granted another way)")
     Boolean allowUnprivileged;
