@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -48,6 +51,19 @@ class OverrideFileParserTest {
         assertEquals(Duration.ofSeconds(7), overrides.forOperation("reset_locked_clocks").orElseThrow().timeout());
         assertEquals(Duration.ofSeconds(60), overrides.forOperation("set_power_limit").orElseThrow().timeout());
         assertTrue(overrides.forOperation("set_power_limit").orElseThrow().errorPattern().isEmpty());
+    }
+
+    /** The README promises a complete example: it must load, all seven operations. */
+    @Test
+    void theReadmeExampleLoads() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("```toml\n# /etc/zeusd/gpu-command-overrides.toml");
+        assertTrue(start >= 0, "README lacks the example override file");
+        String toml = readme.substring(readme.indexOf('\n', start) + 1, readme.indexOf("```", start + 7));
+        CommandOverrides overrides = OverrideFileParser.parse(toml);
+        assertEquals(OverridableOperation.values().length, overrides.operationNames().size());
+        assertEquals(List.of("sudo", "-n", "/usr/bin/nvidia-smi", "-i", "{gpu_id}", "--power-limit={power_limit_w}"),
+                overrides.forOperation("set_power_limit").orElseThrow().commands().get(0));
     }
 
     @Test
