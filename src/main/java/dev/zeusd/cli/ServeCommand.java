@@ -76,7 +76,8 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
     @Option(names = "--enable", split = ",", converter = ApiGroupArgument.class, paramLabel = "<ENABLE>",
             description = { "API groups to enable, comma-separated. Groups that require root will cause the daemon "
                     + "to exit at startup if it is not running as root. Possible values:",
-                    "  gpu-control: GPU control operations (set power limit, clocks, persistence mode). Requires root",
+                    "  gpu-control: GPU control operations (set power limit, clocks, persistence mode). Requires root, "
+                            + "unless --gpu-command-overrides names at least one operation",
                     "  gpu-read:    GPU read operations (power reading, energy consumption)",
                     "  cpu-read:    CPU RAPL read operations (energy, power). Requires root" })
     List<ApiGroup> enable;
