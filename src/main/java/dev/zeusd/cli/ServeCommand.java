@@ -76,7 +76,8 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
     @Option(names = "--enable", split = ",", converter = ApiGroupArgument.class, paramLabel = "<ENABLE>",
             description = { "API groups to enable, comma-separated. Groups that require root will cause the daemon "
                     + "to exit at startup if it is not running as root. Possible values:",
-                    "  gpu-control: GPU control operations (set power limit, clocks, persistence mode). Requires root",
+                    "  gpu-control: GPU control operations (set power limit, clocks, persistence mode). Requires root, "
+                            + "unless --gpu-command-overrides names at least one operation",
                     "  gpu-read:    GPU read operations (power reading, energy consumption)",
                     "  cpu-read:    CPU RAPL read operations (energy, power). Requires root" })
     List<ApiGroup> enable;
@@ -94,6 +95,11 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
     @Option(names = "--rapl-root", paramLabel = "<DIR>", description = "Read RAPL from this directory instead of "
             + "/zeus_sys/class/powercap (if it exists, the container convention) or else /sys/class/powercap")
     String raplRoot;
+
+    @Option(names = "--gpu-command-overrides", paramLabel = "<PATH>",
+            description = "TOML file that maps GPU control operations to commands run instead of the driver call "
+                    + "(e.g. sudo rules around nvidia-smi); with at least one, gpu-control needs no root")
+    String gpuCommandOverrides;
 
     @Option(names = "--allow-unprivileged",
             description = "Skip the root check (fake devices, or permissions granted another way)")

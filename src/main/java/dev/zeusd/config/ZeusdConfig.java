@@ -68,6 +68,9 @@ public interface ZeusdConfig {
     @WithDefault("device")
     StreamFormat streamFormat();
 
+    /** A TOML file mapping GPU control operations to commands that replace the device call (see the README). */
+    Optional<String> gpuCommandOverrides();
+
     /** Skip the root check, for fake devices or hosts where permissions were granted another way. */
     @WithDefault("false")
     boolean allowUnprivileged();

@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.zeusd.config.ApiGroup;
 import dev.zeusd.config.ZeusdConfig;
 import dev.zeusd.device.CpuBackend;
 import dev.zeusd.device.GpuBackend;
@@ -13,6 +14,7 @@ import dev.zeusd.device.cpu.sim.SimulatedCpuBackend;
 import dev.zeusd.device.gpu.sim.SimulatedGpuBackend;
 import dev.zeusd.service.cpu.CpuService;
 import dev.zeusd.service.gpu.GpuService;
+import dev.zeusd.service.gpu.override.CommandOverrides;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -34,7 +36,26 @@ public class DeviceServices {
                     : RealBackends.gpus(config);
             LOG.infof("GPUs: %d (%s)", backend.devices().size(), config.simulate() ? "simulated" : "NVML");
         }
-        return new GpuService(backend);
+        return new GpuService(backend, commandOverrides(config));
+    }
+
+    /** The overrides, with what they mean for privileges spelled out in the log. */
+    private static CommandOverrides commandOverrides(ZeusdConfig config) {
+        GpuCommandOverridesFile.Loaded loaded = GpuCommandOverridesFile.load(config);
+        loaded.warning().ifPresent(LOG::warn);
+        CommandOverrides overrides = loaded.overrides();
+        if (config.gpuCommandOverrides().isPresent()) {
+            LOG.infof("GPU command overrides from %s for: %s; other control operations go to the GPU driver",
+                    config.gpuCommandOverrides().get(),
+                    overrides.isEmpty() ? "none" : String.join(", ", overrides.operationNames()));
+        }
+        if (!overrides.isEmpty() && config.enabledGroups().contains(ApiGroup.GPU_CONTROL)
+                && !PrivilegeCheck.runsAsRoot() && !config.simulate()) {
+            LOG.warn("API group 'gpu-control' is enabled without root because command overrides are configured; "
+                    + "control operations without an override go to the GPU driver and may fail with permission "
+                    + "errors.");
+        }
+        return overrides;
     }
 
     void closeGpus(@Disposes GpuService gpus) {

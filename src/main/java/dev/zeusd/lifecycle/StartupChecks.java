@@ -23,7 +23,9 @@ public final class StartupChecks {
         if (config.enabledGroups().isEmpty()) {
             throw new StartupException("--enable must name at least one API group.");
         }
-        PrivilegeCheck.verify(config);
+        // loaded here for its startup errors and the root check; DeviceServices loads it again for use
+        boolean overridden = !GpuCommandOverridesFile.load(config).overrides().isEmpty();
+        PrivilegeCheck.verify(config, overridden);
         config.signingKeyPath().ifPresent(path -> SigningKey.read(Path.of(path)));
         if (config.mode() == TransportMode.UDS) {
             SocketFile.parsePermissions(config.socketPermissions());

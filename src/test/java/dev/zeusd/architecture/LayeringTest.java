@@ -58,4 +58,16 @@ class LayeringTest {
             assertEquals(List.of(), offenders);
         }
     }
+
+    /** Starting processes is a privilege boundary: only GPU command overrides do it, in one package. */
+    @Test
+    void onlyCommandOverridesStartProcesses() throws IOException {
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            List<String> offenders = files.filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> !MAIN.relativize(p).toString().startsWith("service/gpu/override/"))
+                    .filter(p -> read(p).matches("(?s).*(new ProcessBuilder|Runtime\\.getRuntime\\(\\)\\.exec).*"))
+                    .map(Path::toString).toList();
+            assertEquals(List.of(), offenders);
+        }
+    }
 }

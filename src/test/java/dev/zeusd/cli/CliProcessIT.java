@@ -50,7 +50,8 @@ class CliProcessIT {
             for (String flag : List.of("--mode", "--socket-path", "--socket-permissions", "--socket-uid",
                     "--socket-gid", "--tcp-bind-address", "--num-workers", "--gpu-power-poll-hz",
                     "--cpu-power-poll-hz", "--enable", "--signing-key-path", "--simulate", "--nvml-library",
-                    "--rapl-root", "--allow-unprivileged", "Default: /run/zeusd/zeusd.sock", "Default: 20")) {
+                    "--rapl-root", "--allow-unprivileged", "--gpu-command-overrides", "Default: /run/zeusd/zeusd.sock",
+                    "Default: 20")) {
                 assertTrue(zeusd.stdout().contains(flag), "help lacks " + flag);
             }
         }
@@ -77,7 +78,7 @@ class CliProcessIT {
     @Test
     void rootRequiredGroupAsNobodyExitsWithOneSentence() throws Exception {
         assumeTrue(isRoot() && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv");
-        Path app = worldReadableCopyOfApp();
+        Path app = ZeusdProcess.worldReadableCopyOfApp();
         List<String> asNobody = List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
         try (ZeusdProcess zeusd = ZeusdProcess.start(asNobody, app, "serve", "--mode", "tcp")) {
             assertEquals(1, zeusd.awaitExit(START));
@@ -240,7 +241,7 @@ class CliProcessIT {
         Path energy = tree.packageZone(0).resolve("energy_uj");
         Files.setPosixFilePermissions(energy, PosixFilePermissions.fromString("r--------")); // as since CVE-2020-8694
         List<String> asNobody = List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
-        try (ZeusdProcess zeusd = ZeusdProcess.start(asNobody, worldReadableCopyOfApp(), "serve", "--mode", "tcp",
+        try (ZeusdProcess zeusd = ZeusdProcess.start(asNobody, ZeusdProcess.worldReadableCopyOfApp(), "serve", "--mode", "tcp",
                 "--tcp-bind-address", "127.0.0.1:0", "--allow-unprivileged", "--enable", "cpu-read", "--rapl-root",
                 powercap.toString())) {
             assertEquals(1, zeusd.awaitExit(START));
@@ -255,26 +256,4 @@ class CliProcessIT {
                 .anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[2].equals("0"));
     }
 
-    /** The build output may sit under a directory nobody cannot enter (CI clones under /root). */
-    private Path worldReadableCopyOfApp() throws IOException {
-        Path copy = Files.createTempDirectory("zeusd-app");
-        Path source = ZeusdProcess.appDir();
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path path : (Iterable<Path>) files::iterator) {
-                Path target = copy.resolve(source.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target);
-                }
-            }
-        }
-        try (Stream<Path> files = Files.walk(copy)) {
-            for (Path path : (Iterable<Path>) files::iterator) {
-                Files.setPosixFilePermissions(path,
-                        PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-        }
-        return copy;
-    }
 }

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** The packaged daemon run as a real process ({@code java -jar target/quarkus-app/quarkus-run.jar ...}). */
 public final class ZeusdProcess implements AutoCloseable {
@@ -105,5 +107,31 @@ public final class ZeusdProcess implements AutoCloseable {
     @Override
     public void close() {
         process.destroyForcibly();
+    }
+
+    /**
+     * A copy of the packaged app that any user can run: the build output may sit under a directory nobody cannot
+     * enter (CI clones under /root).
+     */
+    public static Path worldReadableCopyOfApp() throws IOException {
+        Path copy = Files.createTempDirectory("zeusd-app");
+        Path source = ZeusdProcess.appDir();
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path path : (Iterable<Path>) files::iterator) {
+                Path target = copy.resolve(source.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+        try (Stream<Path> files = Files.walk(copy)) {
+            for (Path path : (Iterable<Path>) files::iterator) {
+                Files.setPosixFilePermissions(path,
+                        PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        return copy;
     }
 }

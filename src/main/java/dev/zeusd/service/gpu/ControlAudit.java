@@ -1,21 +1,28 @@
 package dev.zeusd.service.gpu;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.GpuDevice;
+import dev.zeusd.service.gpu.override.CommandOverride;
+import dev.zeusd.service.gpu.override.CommandOverrides;
+import dev.zeusd.service.gpu.override.OverridableOperation;
+import dev.zeusd.service.gpu.override.OverrideCommandFailed;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 
 /**
  * The audit trail: exactly one line per control call per GPU on the {@code zeusd.audit} logger, written on the GPU's
  * worker when the command has run, so it records what really happened (also for {@code block=false}).
- * Format: {@code time=... caller=... gpu=N op=... <requested values> previous=<value|unknown> outcome=ok|error ...}.
+ * Format: {@code time=... caller=... gpu=N op=... <requested values> previous=<value|unknown> outcome=ok|error ...},
+ * plus {@code override=...} for a call that ran an override's commands instead of the device call.
  */
 public final class ControlAudit {
     public static final String LOGGER = "zeusd.audit";
@@ -24,17 +31,32 @@ public final class ControlAudit {
     private ControlAudit() {
     }
 
-    /** Runs {@code command} on {@code gpu} and writes its audit line, whatever the outcome. */
-    static void runAudited(int gpuId, GpuDevice gpu, GpuCommand command, String caller) {
+    /**
+     * Runs {@code command} on {@code gpu}, or its override's commands if {@code overrides} has one for the
+     * operation, and writes the audit line, whatever the outcome. An overridden call's line adds {@code override}
+     * (each command run with its status) and, on failure, the failed command's {@code stdout} and {@code stderr}.
+     */
+    static void runAudited(int gpuId, GpuDevice gpu, GpuCommand command, String caller, CommandOverrides overrides) {
         String previous = readPrevious(gpu, command);
+        Optional<CommandOverride> override = overrides.forOperation(command.operation());
         try {
-            command.execute(gpu);
-            log(gpuId, command, caller, previous, "ok", null, null);
+            Map<String, String> extra = Map.of();
+            if (override.isPresent()) {
+                Map<String, String> values = new HashMap<>(command.placeholderValues());
+                values.put(OverridableOperation.GPU_ID, Integer.toString(gpuId));
+                extra = Map.of("override", override.get().run(values));
+            } else {
+                command.execute(gpu);
+            }
+            log(gpuId, command, caller, previous, "ok", null, null, extra);
+        } catch (OverrideCommandFailed e) {
+            log(gpuId, command, caller, previous, "error", e.kind().httpStatus(), e.summary(), e.auditFields());
+            throw e;
         } catch (DeviceException e) {
-            log(gpuId, command, caller, previous, "error", e.kind().httpStatus(), e.getMessage());
+            log(gpuId, command, caller, previous, "error", e.kind().httpStatus(), e.getMessage(), Map.of());
             throw e;
         } catch (RuntimeException e) {
-            log(gpuId, command, caller, previous, "error", 500, e.toString());
+            log(gpuId, command, caller, previous, "error", 500, e.toString(), Map.of());
             throw e;
         }
     }
@@ -44,7 +66,7 @@ public final class ControlAudit {
      * JSON fields ({@code mdc.caller}, {@code mdc.gpu}, ...) instead of one string to parse.
      */
     private static void log(int gpuId, GpuCommand command, String caller, String previous, String outcome,
-            Integer status, String error) {
+            Integer status, String error, Map<String, String> extra) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("caller", caller);
         fields.put("gpu", Integer.toString(gpuId));
@@ -57,6 +79,10 @@ public final class ControlAudit {
             fields.put("error", error);
             text.append(" status=").append(status).append(" error=").append(quote(error));
         }
+        extra.forEach((name, value) -> {
+            fields.put(name, value);
+            text.append(' ').append(name).append('=').append(quote(value));
+        });
         fields.forEach(MDC::put);
         try {
             LOG.info(text);
@@ -88,11 +114,15 @@ public final class ControlAudit {
                 + arguments + " previous=" + previous;
     }
 
-    /** Values with spaces or quotes are quoted, so a line splits unambiguously on spaces. */
+    /**
+     * Values with spaces, quotes or line breaks are quoted (line breaks escaped), so a line splits unambiguously on
+     * spaces and stays one line even with a command's multi-line output in it.
+     */
     static String quote(String value) {
         if (value.matches("[A-Za-z0-9_.:@=/,+-]+")) {
             return value;
         }
-        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r")
+                + '"';
     }
 }

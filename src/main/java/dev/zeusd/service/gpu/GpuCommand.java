@@ -1,5 +1,7 @@
 package dev.zeusd.service.gpu;
 
+import java.util.Map;
+
 import dev.zeusd.device.GpuDevice;
 
 /** A control operation on one GPU, as the API received it. */
@@ -14,6 +16,14 @@ public sealed interface GpuCommand {
         return "";
     }
 
+    /**
+     * The requested values as an override command's placeholders ({@code power_limit_w}, {@code enabled} as 1/0,
+     * ...), without {@code gpu_id}; empty for resets.
+     */
+    default Map<String, String> placeholderValues() {
+        return Map.of();
+    }
+
     /** The setting this command is about to change, where the device can report it; for the audit trail. */
     default String previousValue(GpuDevice gpu) {
         return null;
@@ -26,6 +36,11 @@ public sealed interface GpuCommand {
 
         public void execute(GpuDevice gpu) {
             gpu.setPowerLimitMw(powerLimitMw);
+        }
+
+        public Map<String, String> placeholderValues() {
+            return Map.of("power_limit_mw", Long.toString(powerLimitMw), "power_limit_w",
+                    Long.toString(powerLimitMw / 1000));
         }
 
         public String arguments() {
@@ -46,6 +61,10 @@ public sealed interface GpuCommand {
             gpu.setPersistenceMode(enabled);
         }
 
+        public Map<String, String> placeholderValues() {
+            return Map.of("enabled", enabled ? "1" : "0");
+        }
+
         public String arguments() {
             return "enabled=" + enabled;
         }
@@ -62,6 +81,10 @@ public sealed interface GpuCommand {
 
         public void execute(GpuDevice gpu) {
             gpu.setGpuLockedClocks(minClockMhz, maxClockMhz);
+        }
+
+        public Map<String, String> placeholderValues() {
+            return Map.of("min_clock_mhz", Long.toString(minClockMhz), "max_clock_mhz", Long.toString(maxClockMhz));
         }
 
         public String arguments() {
@@ -86,6 +109,10 @@ public sealed interface GpuCommand {
 
         public void execute(GpuDevice gpu) {
             gpu.setMemLockedClocks(minClockMhz, maxClockMhz);
+        }
+
+        public Map<String, String> placeholderValues() {
+            return Map.of("min_clock_mhz", Long.toString(minClockMhz), "max_clock_mhz", Long.toString(maxClockMhz));
         }
 
         public String arguments() {

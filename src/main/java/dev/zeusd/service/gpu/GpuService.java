@@ -18,15 +18,23 @@ import dev.zeusd.device.GpuIdentity;
 import dev.zeusd.service.DeviceFailures;
 import dev.zeusd.service.DeviceWorkers;
 import dev.zeusd.service.FanOut;
+import dev.zeusd.service.gpu.override.CommandOverrides;
 
 /** Reads and controls GPUs through their serial workers. */
 public final class GpuService implements AutoCloseable {
     private final GpuBackend backend;
     private final DeviceWorkers<GpuDevice> workers;
+    private final CommandOverrides overrides;
 
     /** GPU ids are the backend's device indices. */
     public GpuService(GpuBackend backend) {
+        this(backend, CommandOverrides.none());
+    }
+
+    /** Control operations that {@code overrides} covers run its commands (on the GPU's worker) instead of the device. */
+    public GpuService(GpuBackend backend, CommandOverrides overrides) {
         this.backend = backend;
+        this.overrides = overrides;
         Map<Integer, GpuDevice> byId = new HashMap<>();
         List<GpuDevice> devices = backend.devices();
         for (int i = 0; i < devices.size(); i++) {
@@ -67,7 +75,7 @@ public final class GpuService implements AutoCloseable {
     public CompletionStage<Void> control(Collection<Integer> ids, GpuCommand command, boolean block, String caller) {
         if (block) {
             return FanOut.allById(workers, ids, (id, gpu) -> {
-                ControlAudit.runAudited(id, gpu, command, caller);
+                ControlAudit.runAudited(id, gpu, command, caller, overrides);
                 return Boolean.TRUE;
             }).thenApply(done -> null);
         }
@@ -75,7 +83,7 @@ public final class GpuService implements AutoCloseable {
         for (int id : ids) {
             try {
                 workers.submit(id, gpu -> {
-                    ControlAudit.runAudited(id, gpu, command, caller);
+                    ControlAudit.runAudited(id, gpu, command, caller, overrides);
                     return null;
                 }).whenComplete((ok, error) -> {
                     if (error != null) {
