@@ -49,6 +49,18 @@ class LayeringTest {
         }
     }
 
+    /** Streams and services publish readings; only api/ renders them, so nothing below it imports it. */
+    @Test
+    void servicesAndStreamsNeverImportTheApi() throws IOException {
+        for (String lower : List.of("service", "streaming")) {
+            try (Stream<Path> files = Files.walk(MAIN.resolve(lower))) {
+                List<String> offenders = files.filter(p -> p.toString().endsWith(".java"))
+                        .filter(p -> read(p).contains("import dev.zeusd.api")).map(Path::toString).toList();
+                assertEquals(List.of(), offenders, lower + "/ imports api/");
+            }
+        }
+    }
+
     @Test
     void resourcesNeverTouchADeviceBackend() throws IOException {
         try (Stream<Path> files = Files.walk(MAIN.resolve("api"))) {

@@ -35,9 +35,14 @@ class ContainerImageIT {
         assumeTrue(onPath("podman") && onPath("mmdebstrap") && isRoot(),
                 "needs root, podman and mmdebstrap (apt-get install podman runc mmdebstrap)");
         containersConf = Files.createTempFile("zeusd-containers", ".conf");
-        // runc without systemd, and the machine's own hard limits (podman's defaults exceed them here)
-        Files.writeString(containersConf, "[containers]\ndefault_ulimits = [\"nofile=" + hardLimit("-Hn") + ":"
-                + hardLimit("-Hn") + "\", \"nproc=" + hardLimit("-Hu") + ":" + hardLimit("-Hu") + "\"]\n"
+        // runc without systemd, and limits within this machine's (podman's defaults exceed its open-files limit;
+        // a process limit above 32768 is refused inside the container, measured)
+        String files = hardLimit("-Hn");
+        String hardProcesses = hardLimit("-Hu");
+        String processes = hardProcesses.equals("unlimited") ? "32768"
+                : Long.toString(Math.min(32768, Long.parseLong(hardProcesses)));
+        Files.writeString(containersConf, "[containers]\ndefault_ulimits = [\"nofile=" + files + ":" + files
+                + "\", \"nproc=" + processes + ":" + processes + "\"]\n"
                 + "[engine]\nruntime = \"runc\"\ncgroup_manager = \"cgroupfs\"\nevents_logger = \"file\"\n");
         run(900, "bash", "src/test/container/local-base-images.sh");
         Path m2 = Path.of(System.getProperty("user.home"), ".m2");
@@ -127,7 +132,7 @@ class ContainerImageIT {
     }
 
     private static String hardLimit(String flag) throws Exception {
-        Process process = new ProcessBuilder("sh", "-c", "ulimit " + flag).start();
+        Process process = new ProcessBuilder("bash", "-c", "ulimit " + flag).start();
         return new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
     }
 
