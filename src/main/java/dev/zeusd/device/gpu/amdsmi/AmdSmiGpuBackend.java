@@ -75,6 +75,11 @@ public final class AmdSmiGpuBackend implements GpuBackend {
         return devices;
     }
 
+    /** Whether every call holds the process-wide lock (libraries before 26.2). */
+    boolean serialisedCalls() {
+        return library.gate().serialised();
+    }
+
     @Override
     public String name() {
         return "AMD SMI";
