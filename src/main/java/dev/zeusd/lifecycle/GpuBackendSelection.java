@@ -7,10 +7,12 @@ import org.jboss.logging.Logger;
 import dev.zeusd.config.GpuBackendChoice;
 import dev.zeusd.device.DeviceUnavailableException;
 import dev.zeusd.device.GpuBackend;
+import dev.zeusd.device.UnsupportedDriverException;
 
 /**
  * {@code --gpu-backend}: a named backend must open (its failure stops the daemon with its one sentence); {@code auto}
- * opens both, uses the one that found GPUs, refuses GPUs of both vendors, and starts without GPUs if neither did.
+ * opens both, uses the one that found GPUs, refuses GPUs of both vendors, and starts without GPUs if neither did
+ * (a library that is missing or finds no driver counts as no GPUs; one of a refused version still stops startup).
  */
 final class GpuBackendSelection {
     private static final Logger LOG = Logger.getLogger(GpuBackendSelection.class);
@@ -58,6 +60,8 @@ final class GpuBackendSelection {
         GpuBackend backend;
         try {
             backend = open.get();
+        } catch (UnsupportedDriverException e) {
+            throw e;
         } catch (DeviceUnavailableException e) {
             LOG.infof("--gpu-backend auto: no %s GPUs: %s", name, e.getMessage());
             return null;

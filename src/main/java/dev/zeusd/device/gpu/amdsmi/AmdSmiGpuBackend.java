@@ -11,6 +11,7 @@ import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.DeviceUnavailableException;
 import dev.zeusd.device.GpuBackend;
 import dev.zeusd.device.GpuDevice;
+import dev.zeusd.device.UnsupportedDriverException;
 
 /**
  * The node's AMD GPUs through AMD SMI: the library is found, its version checked (which also decides whether calls
@@ -39,7 +40,7 @@ public final class AmdSmiGpuBackend implements GpuBackend {
         }
         String problem = version.problemWith(library.abi());
         if (problem != null) {
-            throw new DeviceUnavailableException(problem);
+            throw new UnsupportedDriverException(problem);
         }
         library.gate().serialise(version.needsSerialisedCalls(library.abi()));
         LOG.infof("AMD SMI %s from %s (ABI %d)%s", version, library.path(), library.abi().number(),

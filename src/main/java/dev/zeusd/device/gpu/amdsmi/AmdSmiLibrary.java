@@ -18,6 +18,7 @@ import com.sun.jna.ptr.PointerByReference;
 
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.DeviceUnavailableException;
+import dev.zeusd.device.UnsupportedDriverException;
 
 /**
  * A loaded {@code libamd_smi.so}: the raw binding, the ABI its SONAME promised, and the gate every call goes
@@ -65,7 +66,7 @@ final class AmdSmiLibrary {
             }
         }
         if (tooOld != null) {
-            throw new DeviceUnavailableException(tooOld);
+            throw new UnsupportedDriverException(tooOld);
         }
         throw new DeviceUnavailableException("AMD SMI library not found (" + search.description() + "; tried "
                 + String.join(", ", tried) + "); install ROCm 6.3 or later, set AMDSMI_LIB_DIR to the directory that "
