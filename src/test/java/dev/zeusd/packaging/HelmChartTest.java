@@ -111,11 +111,12 @@ class HelmChartTest {
         assertEquals("metrics", container.at("/readinessProbe/httpGet/port").asText());
         assertEquals("0.0.0.0:9464", chart.arg("--management-bind-address"));
         assertEquals(0, chart.podSpec().at("/securityContext/runAsUser").asInt(-1));
-        // every mount of the host is read-only, except the socket directory
+        // every mount of the host is read-only, except the socket directory and AMD's device nodes (opened
+        // read-write, which a read-only mount refuses)
         for (JsonNode mount : container.path("volumeMounts")) {
             JsonNode volume = chart.volume(mount.path("name").asText());
             assertNotNull(volume, "mount without volume: " + mount);
-            if (volume.has("hostPath") && !mount.path("name").asText().equals("socket-dir")) {
+            if (volume.has("hostPath") && !List.of("socket-dir", "kfd", "dri").contains(mount.path("name").asText())) {
                 assertTrue(mount.path("readOnly").asBoolean(), "host mount not read-only: " + mount);
             }
         }
@@ -234,6 +235,21 @@ class HelmChartTest {
         assertTrue(chart.container().at("/securityContext/privileged").asBoolean());
         assertNull(chart.arg("--rapl-root"), "cpu-read is not enabled");
         assertNull(chart.volume("tmp"), "root filesystem is writable");
+    }
+
+    @Test
+    void amdGpusThroughAmdSmiWithRocmFromTheHost() {
+        RenderedChart chart = scenario("amd");
+        assertEquals("amdsmi", chart.arg("--gpu-backend"));
+        assertEquals(Map.of("AMDSMI_LIB_DIR", "/host/rocm/lib"), chart.env());
+        assertEquals("/opt/rocm/lib", chart.volume("rocm-lib").at("/hostPath/path").asText());
+        assertTrue(chart.mount("rocm-lib").path("readOnly").asBoolean());
+        assertEquals("CharDevice", chart.volume("kfd").at("/hostPath/type").asText());
+        assertEquals("/dev/dri", chart.mount("dri").path("mountPath").asText());
+        assertTrue(chart.podSpec().path("runtimeClassName").isMissingNode(), "no NVIDIA runtime on AMD nodes");
+        assertNull(chart.volume("nvml"));
+        assertEquals("auto", RenderedChart.render(t -> t).arg("--gpu-backend"));
+        assertNull(RenderedChart.render(t -> t).volume("kfd"), "AMD devices only with gpuBackend amdsmi");
     }
 
     @Test
