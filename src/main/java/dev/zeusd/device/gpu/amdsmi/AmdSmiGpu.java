@@ -1,6 +1,7 @@
 package dev.zeusd.device.gpu.amdsmi;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.ToIntFunction;
 
 import org.jboss.logging.Logger;
 
@@ -56,7 +57,7 @@ final class AmdSmiGpu implements GpuDevice {
                 powerSource.name().toLowerCase());
     }
 
-    private void check(String call, java.util.function.ToIntFunction<AmdSmi> function) {
+    private void check(String call, ToIntFunction<AmdSmi> function) {
         library.check(gpu + ": " + call, function);
     }
 

@@ -1,5 +1,6 @@
 package dev.zeusd.device.gpu.amdsmi;
 
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ final class AmdSmiLibrary {
 
     /** Resolved now rather than on the first call, so that an incomplete library is passed over at startup. */
     private static String firstMissingFunction(NativeLibrary library) {
-        for (String function : Arrays.stream(AmdSmi.class.getDeclaredMethods()).map(m -> m.getName()).sorted()
+        for (String function : Arrays.stream(AmdSmi.class.getDeclaredMethods()).map(Method::getName).sorted()
                 .toList()) {
             try {
                 library.getFunction(function);
