@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.config.BootConfig;
+import dev.zeusd.config.GpuBackendChoice;
 import dev.zeusd.config.LogFormat;
 import dev.zeusd.config.StreamFormat;
 import dev.zeusd.config.TransportMode;
@@ -88,6 +89,11 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
 
     @Option(names = "--simulate", description = "Serve simulated devices (4 GPUs, 2 CPU packages); needs no root")
     Boolean simulate;
+
+    @Option(names = "--gpu-backend", paramLabel = "<GPU_BACKEND>",
+            description = "GPU library: auto (probe NVML and AMD SMI, use the one that finds GPUs), nvml or amdsmi "
+                    + "(AMD SMI from $AMDSMI_LIB_DIR, else $ROCM_PATH/lib, else /opt/rocm*/lib and the loader path)")
+    GpuBackendChoice gpuBackend;
 
     @Option(names = "--nvml-library", paramLabel = "<PATH>", description = "Load NVML from this file instead of libnvidia-ml.so.1")
     String nvmlLibrary;

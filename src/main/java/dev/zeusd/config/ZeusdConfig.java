@@ -60,6 +60,10 @@ public interface ZeusdConfig {
     @WithDefault("false")
     boolean simulate();
 
+    /** auto, nvml or amdsmi; ignored with {@link #simulate()}. */
+    @WithDefault("auto")
+    GpuBackendChoice gpuBackend();
+
     Optional<String> nvmlLibrary();
 
     /** Absent: {@code /zeus_sys/class/powercap} if it exists (zeus's container convention), else {@code /sys/class/powercap}. */

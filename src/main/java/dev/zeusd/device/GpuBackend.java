@@ -9,6 +9,11 @@ public interface GpuBackend extends AutoCloseable {
     @Override
     void close();
 
+    /** The library or kind of devices, for the operator's log. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
     static GpuBackend none() {
         return new GpuBackend() {
             @Override
@@ -18,6 +23,11 @@ public interface GpuBackend extends AutoCloseable {
 
             @Override
             public void close() {
+            }
+
+            @Override
+            public String name() {
+                return "none";
             }
         };
     }

@@ -4,7 +4,8 @@ package dev.zeusd.device;
  * What {@code /discover} tells about a GPU, decided once when the backend opens it.
  *
  * @param pciAddress lower-case {@code domain:bus:device.function}, e.g. {@code 0000:01:00.0}
- * @param cumulativeEnergyAvailable whether the GPU has a total-energy counter (NVML: Volta and later)
+ * @param cumulativeEnergyAvailable whether the GPU has a total-energy counter zeusd serves (NVML: Volta and later;
+ *        AMD SMI: one that agreed with the measured power at startup)
  */
 public record GpuIdentity(String name, String pciAddress, boolean cumulativeEnergyAvailable) {
     /** The PCI address as zeus prints it: {@code %04x:%02x:%02x.%x}. */

@@ -19,7 +19,7 @@ import io.quarkus.runtime.Startup;
 
 /**
  * The one place that picks device backends. Only the devices the enabled groups need are initialised: without a GPU
- * group NVML is never loaded, without cpu-read RAPL is never touched. Both are created at startup, not on the first
+ * group no GPU library is loaded, without cpu-read RAPL is never touched. Both are created at startup, not on the first
  * request, so a broken device stops the daemon before it serves anything.
  */
 @Singleton
@@ -34,7 +34,7 @@ public class DeviceServices {
         if (config.gpusNeeded()) {
             backend = config.simulate() ? new SimulatedGpuBackend(SimulatedGpuBackend.DEFAULT_GPU_COUNT, System::nanoTime)
                     : RealBackends.gpus(config);
-            LOG.infof("GPUs: %d (%s)", backend.devices().size(), config.simulate() ? "simulated" : "NVML");
+            LOG.infof("GPUs: %d (%s)", backend.devices().size(), backend.name());
         }
         return new GpuService(backend, commandOverrides(config));
     }

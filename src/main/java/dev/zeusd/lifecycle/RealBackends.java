@@ -6,15 +6,19 @@ import dev.zeusd.config.ZeusdConfig;
 import dev.zeusd.device.CpuBackend;
 import dev.zeusd.device.GpuBackend;
 import dev.zeusd.device.cpu.rapl.RaplCpuBackend;
+import dev.zeusd.device.gpu.amdsmi.AmdSmiGpuBackend;
+import dev.zeusd.device.gpu.amdsmi.AmdSmiLibrarySearch;
 import dev.zeusd.device.gpu.nvml.NvmlGpuBackend;
 
-/** NVML and RAPL backends for real nodes. */
+/** NVML or AMD SMI, and RAPL: the backends for real nodes. */
 final class RealBackends {
     private RealBackends() {
     }
 
+    /** The backend {@code --gpu-backend} names, or for {@code auto} the one that finds GPUs. */
     static GpuBackend gpus(ZeusdConfig config) {
-        return NvmlGpuBackend.open(config.nvmlLibrary());
+        return GpuBackendSelection.select(config.gpuBackend(), () -> NvmlGpuBackend.open(config.nvmlLibrary()),
+                () -> AmdSmiGpuBackend.open(AmdSmiLibrarySearch.fromEnvironment()));
     }
 
     static CpuBackend cpus(ZeusdConfig config) {

@@ -55,6 +55,8 @@ class FakeHardwareApiTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("zeusd.simulate", "false",
+                    // named, not auto: a machine with ROCm would otherwise see both vendors
+                    "zeusd.gpu-backend", "nvml",
                     "zeusd.nvml-library", FakeNvmlHooks.libraryPath(),
                     "zeusd.rapl-root", POWERCAP.root().toString());
         }

@@ -15,10 +15,11 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
     private static final Path MAIN = Path.of("src/main/java/dev/zeusd");
 
-    private static List<String> filesImporting(String importPrefix, String allowedPackageDir) throws IOException {
+    private static List<String> filesImporting(String importPrefix, List<String> allowedPackageDirs)
+            throws IOException {
         try (Stream<Path> files = Files.walk(MAIN)) {
             return files.filter(p -> p.toString().endsWith(".java"))
-                    .filter(p -> !MAIN.relativize(p).toString().startsWith(allowedPackageDir))
+                    .filter(p -> allowedPackageDirs.stream().noneMatch(MAIN.relativize(p).toString()::startsWith))
                     .filter(p -> read(p).contains("import " + importPrefix))
                     .map(Path::toString).toList();
         }
@@ -33,8 +34,16 @@ class LayeringTest {
     }
 
     @Test
-    void onlyTheNvmlPackageUsesJna() throws IOException {
-        assertEquals(List.of(), filesImporting("com.sun.jna", "device/gpu/nvml/"));
+    void onlyTheNvmlAndAmdSmiPackagesUseJna() throws IOException {
+        assertEquals(List.of(), filesImporting("com.sun.jna", List.of("device/gpu/nvml/", "device/gpu/amdsmi/")));
+    }
+
+    @Test
+    void onlyTheLifecycleNamesAConcreteGpuBackend() throws IOException {
+        for (String backend : List.of("dev.zeusd.device.gpu.nvml", "dev.zeusd.device.gpu.amdsmi")) {
+            String own = backend.substring("dev.zeusd.".length()).replace('.', '/') + "/";
+            assertEquals(List.of(), filesImporting(backend, List.of(own, "lifecycle/")), backend);
+        }
     }
 
     @Test

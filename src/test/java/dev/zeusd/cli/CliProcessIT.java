@@ -48,7 +48,7 @@ class CliProcessIT {
         try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--help")) {
             assertEquals(0, zeusd.awaitExit(START));
             for (String flag : List.of("--mode", "--socket-path", "--socket-permissions", "--socket-uid",
-                    "--socket-gid", "--tcp-bind-address", "--num-workers", "--gpu-power-poll-hz",
+                    "--socket-gid", "--tcp-bind-address", "--num-workers", "--gpu-power-poll-hz", "--gpu-backend",
                     "--cpu-power-poll-hz", "--enable", "--signing-key-path", "--simulate", "--nvml-library",
                     "--rapl-root", "--allow-unprivileged", "--gpu-command-overrides", "Default: /run/zeusd/zeusd.sock",
                     "Default: 20")) {
@@ -194,7 +194,8 @@ class CliProcessIT {
     @Test
     void missingNvmlIsOneSentenceAndCpuReadNeverLoadsIt() throws Exception {
         try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--mode", "tcp", "--tcp-bind-address", "127.0.0.1:0",
-                "--allow-unprivileged", "--enable", "gpu-read", "--nvml-library", "/nonexistent/libnvidia-ml.so.1")) {
+                "--allow-unprivileged", "--enable", "gpu-read", "--gpu-backend", "nvml", "--nvml-library",
+                "/nonexistent/libnvidia-ml.so.1")) {
             assertEquals(1, zeusd.awaitExit(START));
             assertTrue(zeusd.stderr().endsWith("zeusd: NVML library not found (tried /nonexistent/libnvidia-ml.so.1); "
                     + "install the NVIDIA driver, pass --nvml-library PATH, or run with --enable cpu-read or "

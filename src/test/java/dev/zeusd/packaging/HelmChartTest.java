@@ -111,11 +111,12 @@ class HelmChartTest {
         assertEquals("metrics", container.at("/readinessProbe/httpGet/port").asText());
         assertEquals("0.0.0.0:9464", chart.arg("--management-bind-address"));
         assertEquals(0, chart.podSpec().at("/securityContext/runAsUser").asInt(-1));
-        // every mount of the host is read-only, except the socket directory
+        // every mount of the host is read-only, except the socket directory and AMD's device nodes (opened
+        // read-write, which a read-only mount refuses)
         for (JsonNode mount : container.path("volumeMounts")) {
             JsonNode volume = chart.volume(mount.path("name").asText());
             assertNotNull(volume, "mount without volume: " + mount);
-            if (volume.has("hostPath") && !mount.path("name").asText().equals("socket-dir")) {
+            if (volume.has("hostPath") && !List.of("socket-dir", "kfd", "dri").contains(mount.path("name").asText())) {
                 assertTrue(mount.path("readOnly").asBoolean(), "host mount not read-only: " + mount);
             }
         }
@@ -237,11 +238,26 @@ class HelmChartTest {
     }
 
     @Test
+    void amdGpusThroughAmdSmiWithRocmFromTheHost() {
+        RenderedChart chart = scenario("amd");
+        assertEquals("amdsmi", chart.arg("--gpu-backend"));
+        assertEquals(Map.of("AMDSMI_LIB_DIR", "/host/rocm/lib"), chart.env());
+        assertEquals("/opt/rocm/lib", chart.volume("rocm-lib").at("/hostPath/path").asText());
+        assertTrue(chart.mount("rocm-lib").path("readOnly").asBoolean());
+        assertEquals("CharDevice", chart.volume("kfd").at("/hostPath/type").asText());
+        assertEquals("/dev/dri", chart.mount("dri").path("mountPath").asText());
+        assertTrue(chart.podSpec().path("runtimeClassName").isMissingNode(), "no NVIDIA runtime on AMD nodes");
+        assertNull(chart.volume("nvml"));
+        assertEquals("auto", RenderedChart.render(t -> t).arg("--gpu-backend"));
+        assertNull(RenderedChart.render(t -> t).volume("kfd"), "AMD devices only with gpuBackend amdsmi");
+    }
+
+    @Test
     void valuesTheDaemonWouldRefuseFailAtInstallTime() {
         // without the schema these would render, and the pods would crash-loop on a usage error
         for (String[] bad : new String[][] { { "enable[0]", "gpu-write" }, { "transport.mode", "udp" },
                 { "gpuPowerPollHz", "0" }, { "logFormat", "xml" }, { "transport.uds.permissions", "rw-rw-rw-" },
-                { "streamFormat", "events" }, { "nodePreset", "amd" } }) {
+                { "streamFormat", "events" }, { "nodePreset", "intel" } }) {
             Exception e = assertThrows(Exception.class, () -> RenderedChart.render(t -> t.set(bad[0], bad[1])),
                     String.join("=", bad));
             assertTrue(e.getMessage().contains("values don't meet the specifications of the schema"), e.getMessage());
@@ -279,6 +295,9 @@ class HelmChartTest {
         JsonNode pod = scenario("default").one("DaemonSet").at("/spec/template/spec");
         assertEquals("true", pod.at("/nodeSelector").path("nvidia.com/gpu.present").asText());
         assertEquals("nvidia.com/gpu", pod.at("/tolerations/0/key").asText());
+        assertEquals("amd.com/gpu", pod.at("/tolerations/1/key").asText());
+        assertEquals("true", scenario("amd").one("DaemonSet").at("/spec/template/spec/nodeSelector")
+                .path("feature.node.kubernetes.io/amd-gpu").asText());
         assertEquals("Exists", pod.at("/tolerations/0/operator").asText());
         assertEquals("NoSchedule", pod.at("/tolerations/0/effect").asText());
         assertTrue(pod.path("runtimeClassName").isMissingNode(), "no RuntimeClass unless asked");

@@ -49,7 +49,7 @@ class NativeImageMetadataTest {
     }
 
     @Test
-    void theNvmlBindingIsRegisteredAsAProxy() throws Exception {
+    void theNvmlAndAmdSmiBindingsAreRegisteredAsProxies() throws Exception {
         JsonNode proxies = read("proxy-config.json");
         assertFalse(proxies.isEmpty());
         for (JsonNode proxy : proxies) {
@@ -58,6 +58,8 @@ class NativeImageMetadataTest {
             }
         }
         assertTrue(proxies.toString().contains(dev.zeusd.device.gpu.nvml.Nvml.class.getName()));
+        assertTrue(proxies.toString().contains("dev.zeusd.device.gpu.amdsmi.AmdSmi\""), proxies.toString());
+        assertTrue(read("reflect-config.json").toString().contains("dev.zeusd.device.gpu.amdsmi.AmdSmiPowerCapInfo"));
     }
 
     @Test

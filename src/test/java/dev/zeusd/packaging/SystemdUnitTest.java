@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.zeusd.cli.BaseCommand;
 import picocli.CommandLine;
@@ -26,6 +27,7 @@ class SystemdUnitTest {
     static final Path UNIT = Path.of("packaging/systemd/zeusd.service");
     static final Path DEFAULTS = Path.of("packaging/systemd/zeusd.default");
     static final Path OVERRIDES_DROP_IN = Path.of("packaging/systemd/zeusd-overrides.conf");
+    static final Path AMD_DROP_IN = Path.of("packaging/systemd/amd-gpus.conf");
     /** The original zeusd's unit scores 3.1 on this machine; ours must do better than that. */
     static final double MAX_EXPOSURE = 3.0;
 
@@ -43,6 +45,20 @@ class SystemdUnitTest {
         String out = run("systemd-analyze", "verify", "--man=no", UNIT.toAbsolutePath().toString());
         assertFalse(out.contains("Unknown key") || out.contains("Unknown section") || out.contains("Failed to parse"),
                 out);
+    }
+
+    @Test
+    void theAmdDropInLiftsOnlyWhatAmdSmiNeedsAndSystemdKnowsIt(@TempDir Path dir) throws Exception {
+        String dropIn = Files.readString(AMD_DROP_IN);
+        List<String> directives = dropIn.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        assertEquals(List.of("[Service]", "ProtectKernelTunables=no", "DeviceAllow=char-kfd rw",
+                "DeviceAllow=char-drm rw"), directives);
+        // systemd-analyze verifies units, not drop-ins: the unit with the drop-in's lines appended
+        Path merged = dir.resolve("zeusd.service");
+        Files.writeString(merged, Files.readString(UNIT).replace("\n[Install]", String.join("\n",
+                directives.subList(1, directives.size())) + "\n\n[Install]"));
+        String out = run("systemd-analyze", "verify", "--man=no", merged.toString());
+        assertFalse(out.contains("Unknown key") || out.contains("Failed to parse") || out.contains("Invalid"), out);
     }
 
     @Test

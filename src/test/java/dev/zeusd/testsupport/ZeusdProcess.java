@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -28,6 +29,16 @@ public final class ZeusdProcess implements AutoCloseable {
 
     /** Starts {@code zeusd args...}, optionally prefixed by a wrapper such as setpriv. */
     public static ZeusdProcess start(List<String> wrapper, Path appDir, String... args) throws IOException {
+        return start(Map.of(), wrapper, appDir, args);
+    }
+
+    /** Starts {@code zeusd args...} with these variables added to (or, mapped to null, removed from) its environment. */
+    public static ZeusdProcess start(Map<String, String> environment, String... args) throws IOException {
+        return start(environment, List.of(), appDir(), args);
+    }
+
+    private static ZeusdProcess start(Map<String, String> environment, List<String> wrapper, Path appDir,
+            String... args) throws IOException {
         List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-jar");
@@ -39,8 +50,16 @@ public final class ZeusdProcess implements AutoCloseable {
         }
         Path out = Files.createTempFile("zeusd-out", ".log");
         Path err = Files.createTempFile("zeusd-err", ".log");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        environment.forEach((name, value) -> {
+            if (value == null) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
+        Process process = builder.start();
         return new ZeusdProcess(process, out, err);
     }
 

@@ -79,6 +79,11 @@ public final class NvmlGpuBackend implements GpuBackend {
     }
 
     @Override
+    public String name() {
+        return "NVML";
+    }
+
+    @Override
     public synchronized void close() {
         if (!closed) {
             closed = true;

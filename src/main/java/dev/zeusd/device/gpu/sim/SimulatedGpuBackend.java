@@ -25,6 +25,11 @@ public final class SimulatedGpuBackend implements GpuBackend {
     }
 
     @Override
+    public String name() {
+        return "simulated";
+    }
+
+    @Override
     public void close() {
     }
 }
