@@ -245,6 +245,14 @@ nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t d, char *name, unsigned int length) 
     return NVML_SUCCESS;
 }
 
+nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t d, char *uuid, unsigned int length) {
+    CHECK(d);
+    if (!uuid) return NVML_ERROR_INVALID_ARGUMENT;
+    if (length < 41) return NVML_ERROR_INSUFFICIENT_SIZE;
+    snprintf(uuid, length, "GPU-fa4e0000-0000-4000-8000-%012x", d->index);
+    return NVML_SUCCESS;
+}
+
 /* Bus numbers with hex letters, so that the upper-case busId and zeus's lower-case address differ. */
 nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t d, nvmlPciInfo_t *pci) {
     CHECK(d);

@@ -19,7 +19,6 @@ import dev.zeusd.api.response.DeviceMaps;
 import dev.zeusd.api.response.GpuPowerResponse;
 import dev.zeusd.api.response.GpuValues;
 import dev.zeusd.config.ApiGroup;
-import dev.zeusd.device.GpuDevice;
 import dev.zeusd.service.gpu.GpuService;
 
 /** One-shot GPU reads ({@code gpu-read}). */
@@ -59,32 +58,31 @@ public class GpuReadResource {
     @GET
     @Path("get_cumulative_energy")
     public CompletionStage<Object> getCumulativeEnergy(@QueryParam(GPU_IDS) String gpuIds) {
-        return readEach(gpuIds, gpu -> new GpuValues.Energy(gpu.totalEnergyMj()));
+        return byId(gpus.energy(ids(gpuIds)), GpuValues.Energy::new);
     }
 
     @GET
     @Path("get_power_limit")
     public CompletionStage<Object> getPowerLimit(@QueryParam(GPU_IDS) String gpuIds) {
-        return readEach(gpuIds, gpu -> new GpuValues.PowerLimit(gpu.powerLimitMw()));
+        return byId(gpus.powerLimit(ids(gpuIds)), GpuValues.PowerLimit::new);
     }
 
     @GET
     @Path("get_power_limit_constraints")
     public CompletionStage<Object> getPowerLimitConstraints(@QueryParam(GPU_IDS) String gpuIds) {
-        return readEach(gpuIds, gpu -> {
-            var constraints = gpu.powerLimitConstraints();
-            return new GpuValues.PowerLimitConstraints(constraints.minPowerLimitMw(), constraints.maxPowerLimitMw());
-        });
+        return byId(gpus.constraints(ids(gpuIds)),
+                c -> new GpuValues.PowerLimitConstraints(c.minPowerLimitMw(), c.maxPowerLimitMw()));
     }
 
     @GET
     @Path("get_persistence_mode")
     public CompletionStage<Object> getPersistenceMode(@QueryParam(GPU_IDS) String gpuIds) {
-        return readEach(gpuIds, gpu -> new GpuValues.PersistenceMode(gpu.persistenceMode()));
+        return byId(gpus.persistenceMode(ids(gpuIds)), GpuValues.PersistenceMode::new);
     }
 
-    private <T> CompletionStage<Object> readEach(String gpuIds, Function<GpuDevice, T> read) {
-        return gpus.read(ids(gpuIds), read).thenApply((SortedMap<Integer, T> values) -> DeviceMaps.byId(values, v -> v));
+    private static <T, J> CompletionStage<Object> byId(CompletionStage<SortedMap<Integer, T>> values,
+            Function<T, J> toJson) {
+        return values.thenApply(byId -> DeviceMaps.byId(byId, toJson));
     }
 
     private SortedSet<Integer> ids(String gpuIds) {

@@ -240,11 +240,14 @@ class FakeHardwareApiTest {
     @Test
     void cpuPowerFromMeasuredDeltas() throws InterruptedException {
         POWERCAP.setPackage(1, 1_000_000);
+        long start = System.nanoTime();
         when().get("/cpu/get_cumulative_energy?cpu_ids=1&cpu=true&dram=false").then().statusCode(200);
         Thread.sleep(200);
-        POWERCAP.setPackage(1, 1_000_000 + 4_000_000); // 4 J over ~0.2 s: about 20 W
+        POWERCAP.setPackage(1, 1_000_000 + 4_000_000); // 4 J over at least 0.2 s: at most 20 W
         int mw = when().get("/cpu/get_power?cpu_ids=1").then().statusCode(200).body("power_mw.'1'.dram_mw",
                 nullValue()).extract().jsonPath().getInt("power_mw.'1'.cpu_mw");
-        assertTrue(mw > 15_000 && mw <= 20_000, "power " + mw + " mW");
+        // the daemon's two samples lie inside what this test measured, however slow a loaded machine is
+        double atLeastMw = 4_000 / ((System.nanoTime() - start) / 1e9);
+        assertTrue(mw >= atLeastMw && mw <= 20_000, "power " + mw + " mW, expected " + atLeastMw + "–20000");
     }
 }

@@ -15,6 +15,7 @@ import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.GpuBackend;
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.device.GpuIdentity;
+import dev.zeusd.device.PowerLimitConstraints;
 import dev.zeusd.service.DeviceFailures;
 import dev.zeusd.service.DeviceWorkers;
 import dev.zeusd.service.FanOut;
@@ -61,6 +62,23 @@ public final class GpuService implements AutoCloseable {
     /** Instant power in mW, one fresh reading per GPU. */
     public CompletionStage<SortedMap<Integer, Long>> power(Collection<Integer> ids) {
         return read(ids, GpuDevice::powerMw);
+    }
+
+    /** Energy since the driver was loaded, in mJ. */
+    public CompletionStage<SortedMap<Integer, Long>> energy(Collection<Integer> ids) {
+        return read(ids, GpuDevice::totalEnergyMj);
+    }
+
+    public CompletionStage<SortedMap<Integer, Long>> powerLimit(Collection<Integer> ids) {
+        return read(ids, GpuDevice::powerLimitMw);
+    }
+
+    public CompletionStage<SortedMap<Integer, PowerLimitConstraints>> constraints(Collection<Integer> ids) {
+        return read(ids, GpuDevice::powerLimitConstraints);
+    }
+
+    public CompletionStage<SortedMap<Integer, Boolean>> persistenceMode(Collection<Integer> ids) {
+        return read(ids, GpuDevice::persistenceMode);
     }
 
     public <T> CompletionStage<SortedMap<Integer, T>> read(Collection<Integer> ids, Function<GpuDevice, T> call) {

@@ -18,6 +18,8 @@ public interface Nvml extends Library {
     int NVML_ERROR_NO_PERMISSION = 4;
     /** NVML_DEVICE_NAME_V2_BUFFER_SIZE. */
     int NVML_DEVICE_NAME_BUFFER_SIZE = 96;
+    /** NVML_DEVICE_UUID_V2_BUFFER_SIZE. */
+    int NVML_DEVICE_UUID_BUFFER_SIZE = 96;
     int NVML_FEATURE_DISABLED = 0;
     int NVML_FEATURE_ENABLED = 1;
 
@@ -32,6 +34,8 @@ public interface Nvml extends Library {
     int nvmlDeviceGetHandleByIndex_v2(int index, PointerByReference device);
 
     int nvmlDeviceGetName(Pointer device, byte[] name, int length);
+
+    int nvmlDeviceGetUUID(Pointer device, byte[] uuid, int length);
 
     int nvmlDeviceGetPciInfo_v3(Pointer device, NvmlPciInfo pci);
 

@@ -30,13 +30,19 @@ final class NvmlGpu implements GpuDevice {
         this.nvml = nvml;
         this.index = index;
         this.handle = handle;
-        this.identity = new GpuIdentity(readName(), readPciAddress(), probeEnergyCounter());
+        this.identity = new GpuIdentity(readName(), readPciAddress(), probeEnergyCounter(), readUuid());
     }
 
     private String readName() {
         byte[] name = new byte[Nvml.NVML_DEVICE_NAME_BUFFER_SIZE];
         check(nvml.nvmlDeviceGetName(handle, name, name.length), "nvmlDeviceGetName");
         return Native.toString(name, StandardCharsets.UTF_8.name());
+    }
+
+    private String readUuid() {
+        byte[] uuid = new byte[Nvml.NVML_DEVICE_UUID_BUFFER_SIZE];
+        check(nvml.nvmlDeviceGetUUID(handle, uuid, uuid.length), "nvmlDeviceGetUUID");
+        return Native.toString(uuid, StandardCharsets.US_ASCII.name());
     }
 
     /** Zeus matches GPUs by this exact text: lower-case, from the numeric fields, never NVML's busId string. */

@@ -45,7 +45,8 @@ public final class SimulatedGpu implements GpuDevice {
     public SimulatedGpu(int index, long seed, LongSupplier nanoClock) {
         this.index = index;
         this.identity = new GpuIdentity(MODELS[index % MODELS.length] + (index < MODELS.length ? "" : " #" + index),
-                GpuIdentity.pciAddress(0, 0x18 + 0x11L * index, 0, 0), true);
+                GpuIdentity.pciAddress(0, 0x18 + 0x11L * index, 0, 0), true,
+                String.format("GPU-5eed%04x-0000-4000-8000-%012x", index, seed));
         this.seed = seed;
         this.nanoClock = nanoClock;
         SplittableRandom random = new SplittableRandom(seed);
