@@ -14,7 +14,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 @Singleton
 public class QueryEncodingCheck {
-    static final String MALFORMED_QUERY = "{\"error\":\"Malformed percent-encoding in the query string.\"}";
+    static final String MALFORMED_QUERY = "{\"error\":\"Malformed percent-encoding in the request URI.\"}";
     static final String BAD_REQUEST = "{\"error\":\"Bad request.\"}";
 
     void install(@Observes Router router) {
@@ -24,7 +24,8 @@ public class QueryEncodingCheck {
 
     void checkQuery(RoutingContext context) {
         String query = context.request().query();
-        if (query == null || wellFormed(query)) {
+        String path = context.request().path();
+        if ((query == null || wellFormed(query)) && (path == null || wellFormed(path))) {
             context.next();
         } else {
             context.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

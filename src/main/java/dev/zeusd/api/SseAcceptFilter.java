@@ -16,7 +16,8 @@ public class SseAcceptFilter {
     @ServerRequestFilter(preMatching = true, priority = 5)
     public void widenAccept(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
-        if (path.endsWith("/stream_power") && request.getHeaders().containsKey(HttpHeaders.ACCEPT)) {
+        if ((path.endsWith("/stream_power") || path.endsWith("/stream_power/"))
+                && request.getHeaders().containsKey(HttpHeaders.ACCEPT)) {
             request.getHeaders().putSingle(HttpHeaders.ACCEPT, "*/*");
         }
     }

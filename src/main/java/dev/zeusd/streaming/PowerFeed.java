@@ -3,6 +3,7 @@ package dev.zeusd.streaming;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 
 /**
  * The power stream of one device type: one {@link DevicePoller} per device, shared by all its subscribers. A device
@@ -79,6 +81,7 @@ public final class PowerFeed<R> implements AutoCloseable {
                 sink.start(latest);
                 attach(sink);
             }
+            detachIfAlreadyCancelled(sink, emitter.isCancelled());
             sink.drain();
         }, BackPressureStrategy.DROP); // never drops: a sink emits only what was requested
     }
@@ -92,16 +95,31 @@ public final class PowerFeed<R> implements AutoCloseable {
                 sink.start(currentSnapshot());
                 attach(sink);
             }
+            detachIfAlreadyCancelled(sink, emitter.isCancelled());
             sink.drain();
         }, BackPressureStrategy.DROP);
+    }
+
+    /**
+     * Mutiny runs a termination callback at once when the emitter is already gone, so a connection cancelled before
+     * {@link #attach} ran was detached before it was attached: undo the attach, or its devices would be polled forever.
+     */
+    private void detachIfAlreadyCancelled(Sink<R, ?> sink, boolean cancelled) {
+        if (cancelled) {
+            detach(sink);
+        }
     }
 
     public int subscriberCount() {
         return subscriberCount;
     }
 
+    /**
+     * The connection's event loop. Quarkus gives every request its own duplicated context, which compares by
+     * identity, so grouping by it would make one task per subscriber; the unwrapped context is the loop itself.
+     */
     private static Optional<Context> currentLoop() {
-        return Optional.ofNullable(Vertx.currentContext());
+        return Optional.ofNullable((ContextInternal) Vertx.currentContext()).map(ContextInternal::unwrap);
     }
 
     private synchronized void attach(Sink<R, ?> sink) {
@@ -128,7 +146,16 @@ public final class PowerFeed<R> implements AutoCloseable {
         }
     }
 
-    private synchronized void tick() {
+    /** Never throws: an exception would cancel the schedule for good while {@code ticking} still looks alive. */
+    private void tick() {
+        try {
+            startRound();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Stream %s: a polling round failed", name);
+        }
+    }
+
+    private synchronized void startRound() {
         if (readsOutstanding > 0) {
             publishRound(); // a device is still busy from the last round: the others' changes go out now
         }
@@ -141,7 +168,10 @@ public final class PowerFeed<R> implements AutoCloseable {
         long thisRound = ++round;
         readsOutstanding = due.size();
         for (DevicePoller<R> poller : due) {
-            poller.startRead().whenComplete((reading, error) -> finished(thisRound, poller, reading, error));
+            // Published from the feed's own thread: the thread that completed the read (a device worker, or the
+            // inline reader that one-shot requests also wait on) must not fan a round out to every subscriber.
+            poller.startRead().whenCompleteAsync((reading, error) -> finished(thisRound, poller, reading, error),
+                    timer);
         }
     }
 
@@ -160,7 +190,7 @@ public final class PowerFeed<R> implements AutoCloseable {
         if (changed.isEmpty()) {
             return;
         }
-        Round<R> published = new Round<>(Map.copyOf(changed), currentSnapshot());
+        Round<R> published = new Round<>(Collections.unmodifiableMap(new TreeMap<>(changed)), currentSnapshot());
         changed.clear();
         Map<Optional<Context>, List<Sink<R, ?>>> byLoop = new HashMap<>();
         for (Sink<R, ?> sink : sinks) {

@@ -162,7 +162,7 @@ class ServerAndGpuApiTest {
     void malformedPercentEncodingIsAJson400() throws Exception {
         UdsHttpClient raw = UdsHttpClient.tcp(base.getPort());
         for (String path : List.of("/gpu/get_power?gpu_ids=%zz", "/gpu/get_power?gpu_ids=%", "/time?x=%G0",
-                "/gpu/get_power?%zz=1")) {
+                "/gpu/get_power?%zz=1", "/gpu/get_power%zz", "/gpu/%")) {
             UdsHttpClient.Response response = raw.get(path);
             assertEquals(400, response.status(), path);
             assertEquals("application/json", response.header("content-type"), path);

@@ -139,7 +139,7 @@ class PowerFeedTest {
         assertEquals(1, subscriber.getItems().size(), "what was pending must go out as one batch");
         List<Sample<Long>> items = subscriber.getItems().get(0);
         assertEquals(2, items.size(), "more than one pending sample per device: " + items);
-        assertEquals(Set.of(0, 2), Set.of(items.get(0).deviceId(), items.get(1).deviceId()));
+        assertEquals(List.of(0, 2), List.of(items.get(0).deviceId(), items.get(1).deviceId()), "in device order");
         assertTrue(items.get(0).reading() % 1000 > 10, "an old sample was kept: " + items);
         subscriber.cancel();
     }

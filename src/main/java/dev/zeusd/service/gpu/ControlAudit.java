@@ -122,7 +122,18 @@ public final class ControlAudit {
         if (value.matches("[A-Za-z0-9_.:@=/,+-]+")) {
             return value;
         }
-        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r")
-                + '"';
+        StringBuilder quoted = new StringBuilder(value.length() + 2).append('"');
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '\\' -> quoted.append("\\\\");
+                case '"' -> quoted.append("\\\"");
+                case '\n' -> quoted.append("\\n");
+                case '\r' -> quoted.append("\\r");
+                // other control characters (terminal escapes in command output) never reach the log raw
+                default -> quoted.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c)
+                        : String.valueOf(c));
+            }
+        }
+        return quoted.append('"').toString();
     }
 }

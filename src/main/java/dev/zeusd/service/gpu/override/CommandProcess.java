@@ -64,7 +64,7 @@ final class CommandProcess {
     /** Whether the process exited in time; if this thread is interrupted (shutdown), the tree is killed first. */
     private static boolean waitFor(Process process, Duration timeout) throws InterruptedException {
         try {
-            return process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             ProcessTree.kill(process.toHandle());
             throw e;
@@ -73,7 +73,8 @@ final class CommandProcess {
 
     /** Java reports a missing binary as "Cannot run program ...: error=2, No such file or directory". */
     private static String startError(IOException e) {
-        String message = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+        String message = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+                : String.valueOf(e.getMessage());
         return message.replaceFirst("^error=\\d+, ", "");
     }
 

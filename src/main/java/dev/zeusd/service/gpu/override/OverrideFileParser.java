@@ -136,12 +136,16 @@ public final class OverrideFileParser {
         }
     }
 
+    /** A day: a control call that waits longer is a hung command, and the bound keeps every wait computable. */
+    static final long MAX_TIMEOUT_S = 86_400;
+
     private static Duration timeout(OverridableOperation operation, Long seconds) {
         if (seconds == null) {
             return DEFAULT_TIMEOUT;
         }
-        if (seconds <= 0) {
-            throw invalid(operation, "has timeout_s = " + seconds + "; it must be a positive number of seconds");
+        if (seconds <= 0 || seconds > MAX_TIMEOUT_S) {
+            throw invalid(operation, "has timeout_s = " + seconds + "; it must be a whole number of seconds from 1 to "
+                    + MAX_TIMEOUT_S);
         }
         return Duration.ofSeconds(seconds);
     }

@@ -104,10 +104,11 @@ class OverrideFileParserTest {
 
     @Test
     void timeoutMustBeAPositiveWholeNumberOfSeconds() {
-        assertEquals("operation 'reset_locked_clocks' has timeout_s = 0; it must be a positive number of seconds",
-                problem("[reset_locked_clocks]\ncommands = [\"tool\"]\ntimeout_s = 0\n"));
-        assertEquals("operation 'reset_locked_clocks' has timeout_s = -3; it must be a positive number of seconds",
-                problem("[reset_locked_clocks]\ncommands = [\"tool\"]\ntimeout_s = -3\n"));
+        for (String bad : List.of("0", "-3", "86401")) {
+            assertEquals("operation 'reset_locked_clocks' has timeout_s = " + bad + "; it must be a whole number of "
+                    + "seconds from 1 to 86400", problem("[reset_locked_clocks]\ncommands = [\"tool\"]\ntimeout_s = "
+                            + bad + "\n"), bad);
+        }
         for (String bad : List.of("\"60\"", "1.5", "true")) {
             assertEquals("operation 'reset_locked_clocks' has timeout_s of the wrong type; it must be a whole number "
                     + "of seconds", problem("[reset_locked_clocks]\ncommands = [\"tool\"]\ntimeout_s = " + bad + "\n"),
