@@ -24,7 +24,10 @@ public final class StartupChecks {
             throw new StartupException("--enable must name at least one API group.");
         }
         PrivilegeCheck.verify(config);
-        config.signingKeyPath().ifPresent(path -> SigningKey.read(Path.of(path)));
+        config.signingKeyPath().ifPresent(path -> {
+            SigningKeyFile.requireReadable(Path.of(path));
+            SigningKey.read(Path.of(path));
+        });
         if (config.mode() == TransportMode.UDS) {
             SocketFile.parsePermissions(config.socketPermissions());
             SocketFile.prepare(Path.of(config.socketPath()));

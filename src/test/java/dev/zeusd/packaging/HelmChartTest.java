@@ -154,6 +154,8 @@ class HelmChartTest {
         assertTrue(security.path("readOnlyRootFilesystem").asBoolean());
         assertEquals("/tmp", chart.mount("tmp").path("mountPath").asText());
         assertTrue(chart.volume("tmp").has("emptyDir"));
+        // no command: the image's entrypoint, the launcher with conf/jvm.options, starts zeusd as everywhere else
+        assertTrue(chart.container().path("command").isMissingNode(), chart.container().toString());
 
         assertEquals("nvidia", chart.podSpec().path("runtimeClassName").asText());
         assertEquals(Map.of("NVIDIA_VISIBLE_DEVICES", "all", "NVIDIA_DRIVER_CAPABILITIES", "utility"), chart.env());

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The packaged daemon run as a real process ({@code java -jar target/quarkus-app/quarkus-run.jar ...}). */
@@ -30,6 +31,13 @@ public final class ZeusdProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-jar");
         command.add(appDir.resolve("quarkus-run.jar").toString());
+        return launch(command, Map.of(), args);
+    }
+
+    /** Starts {@code program args...} with extra environment, e.g. the packaged launcher {@code bin/zeusd}. */
+    public static ZeusdProcess launch(List<String> program, Map<String, String> env, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(program);
         command.addAll(List.of(args));
         if (List.of(args).contains("serve") && !List.of(args).contains("--management-bind-address")) {
             // never the default 9464: parallel builds and whatever else runs on the machine may hold it
@@ -37,9 +45,14 @@ public final class ZeusdProcess implements AutoCloseable {
         }
         Path out = Files.createTempFile("zeusd-out", ".log");
         Path err = Files.createTempFile("zeusd-err", ".log");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        return new ZeusdProcess(process, out, err);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(env);
+        return new ZeusdProcess(builder.start(), out, err);
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     /** A TCP port that was free a moment ago on the loopback address. */
