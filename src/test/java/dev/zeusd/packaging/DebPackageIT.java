@@ -44,6 +44,8 @@ class DebPackageIT {
         }
         String conffiles = control("conffiles");
         assertEquals(List.of("/etc/default/zeusd", "/etc/zeusd/jvm.options"), conffiles.lines().sorted().toList());
+        // a Java update under /usr/lib/jvm re-runs postinst, which remakes the AppCDS archive for the new Java
+        assertEquals("interest-noawait /usr/lib/jvm\n", control("triggers"));
         // enabling is the operator's decision: no maintainer script may enable or start the service
         for (String script : List.of("postinst", "prerm", "postrm")) {
             String text = control(script);
@@ -69,6 +71,8 @@ class DebPackageIT {
                     "no entry like '" + entry.strip() + "' in:\n" + contents);
         }
         assertFalse(contents.contains("./opt/zeusd/systemd/"), "the unit belongs in /lib/systemd/system only");
+        assertFalse(contents.contains("app-cds.jsa"), "an AppCDS archive is bound to the path it was made at");
+        assertTrue(contents.contains("./opt/zeusd/bin/zeusd-appcds\n"), contents);
     }
 
     @Test
@@ -84,11 +88,14 @@ class DebPackageIT {
                     .output());
             assertTrue(Files.isRegularFile(Path.of("/lib/systemd/system/zeusd.service")));
             assertTrue(Files.readString(Path.of("/etc/zeusd/jvm.options")).contains("-Xmx"));
+            // postinst made the AppCDS archive for this node's Java, and the launcher uses it
+            assertTrue(Files.size(Path.of("/opt/zeusd/lib/app-cds.jsa")) > 1_000_000, "no AppCDS archive");
             assertFalse(Files.exists(Path.of("/etc/systemd/system/multi-user.target.wants/zeusd.service"),
                     LinkOption.NOFOLLOW_LINKS), "the package enabled the service by itself");
 
             ok("dpkg", "-r", "zeusd");
             for (String gone : List.of("/usr/bin/zeusd", "/opt/zeusd/bin/zeusd", "/opt/zeusd/lib",
+                    "/opt/zeusd/lib/app-cds.jsa",
                     "/lib/systemd/system/zeusd.service")) {
                 assertFalse(Files.exists(Path.of(gone), LinkOption.NOFOLLOW_LINKS), gone + " left after dpkg -r");
             }

@@ -66,6 +66,10 @@ class LauncherIT {
         // an operator's edit, indented, and a commented-out line that must stay out
         Files.writeString(options, "\n  -Dlauncher.test.operator=edited  \n#-Dlauncher.test.commented=1\n",
                 StandardOpenOption.APPEND);
+        // the install step that makes lib/app-cds.jsa for this path and this Java; the launcher then uses it
+        assertFalse(Files.exists(home.resolve("lib/app-cds.jsa")), "the tarball must not ship a path-bound archive");
+        assertEquals(0, Dist.run(List.of(home.resolve("bin/zeusd-appcds").toString())).status());
+        assertTrue(Files.size(home.resolve("lib/app-cds.jsa")) > 1_000_000);
         Path socket = dir.resolve("run dir/zeusd.sock"); // a space in an argument survives the launcher
         try (ZeusdProcess zeusd = ZeusdProcess.launch(List.of(home.resolve("bin/zeusd").toString()),
                 Map.of("JAVA_OPTS", "-Dlauncher.test.env=1"), "serve", "--simulate", "--socket-path", socket.toString())) {
@@ -82,6 +86,7 @@ class LauncherIT {
             assertFalse(jvm.contains("-Dlauncher.test.commented=1"), jvm.toString());
             assertEquals("-Dlauncher.test.env=1", jvm.get(jvm.size() - 1), "JAVA_OPTS must come last, to win");
             assertTrue(jvm.stream().anyMatch(o -> o.startsWith("-Djna.tmpdir=")), jvm.toString());
+            assertTrue(jvm.contains("-XX:SharedArchiveFile=" + home.resolve("lib/app-cds.jsa")), jvm.toString());
             assertEquals(List.of(home.resolve("lib/quarkus-run.jar").toString(), "serve", "--simulate",
                     "--socket-path", socket.toString()), cmdline.subList(jar + 1, jar + 6));
 
