@@ -118,6 +118,25 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void runsTheNativeExecutableWithTheOptionsThatApplyToIt() throws Exception {
+        // the native image's layout (Dockerfile.native): lib/zeusd-runner instead of lib/quarkus-run.jar
+        Path nativeHome = Dist.unpack();
+        Files.delete(nativeHome.resolve("lib/quarkus-run.jar"));
+        Path runner = Files.writeString(nativeHome.resolve("lib/zeusd-runner"),
+                "#!/bin/sh\nprintf '%s\\n' \"$@\"\n"); // prints its arguments, one per line
+        assertTrue(runner.toFile().setExecutable(true));
+        try (ZeusdProcess zeusd = ZeusdProcess.launch(List.of(nativeHome.resolve("bin/zeusd").toString()),
+                Map.of("JAVA_HOME", "/nonexistent"), "token", "issue", "--user", "a b")) {
+            assertEquals(0, zeusd.awaitExit(START), zeusd.stderr());
+            List<String> args = zeusd.stdout().lines().toList();
+            assertTrue(args.contains("-Xmx64m"), args.toString());
+            assertTrue(args.stream().anyMatch(a -> a.startsWith("-Djna.tmpdir=")), args.toString());
+            assertFalse(args.stream().anyMatch(a -> a.startsWith("-XX:")), "JVM-only options reached it: " + args);
+            assertEquals(List.of("token", "issue", "--user", "a b"), args.subList(args.size() - 4, args.size()));
+        }
+    }
+
     private void assertRefused(Path javaHome, String version) throws Exception {
         try (ZeusdProcess zeusd = ZeusdProcess.launch(List.of(home.resolve("bin/zeusd").toString()),
                 Map.of("JAVA_HOME", javaHome.toString()), "--version")) {
