@@ -6,6 +6,7 @@ import dev.zeusd.device.DeviceUnavailableException;
 import dev.zeusd.lifecycle.StartupException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
+import sun.misc.Signal;
 
 /** Boots Quarkus for {@code serve}, blocks until it stops, and turns a failed start into one sentence. */
 final class QuarkusLauncher {
@@ -16,6 +17,7 @@ final class QuarkusLauncher {
         // Our exit handler reports startup failures; Quarkus's own report would add a stack trace.
         System.setProperty("quarkus.log.category.\"io.quarkus.runtime.ApplicationLifecycleManager\".level", "OFF");
         int[] exitCode = { BaseCommand.EXIT_OK };
+        exitZeroOnSigterm();
         Quarkus.run(Daemon.class, (code, failure) -> {
             exitCode[0] = code;
             if (failure != null) {
@@ -24,6 +26,19 @@ final class QuarkusLauncher {
             }
         });
         return exitCode[0];
+    }
+
+    /**
+     * systemd and Kubernetes stop the daemon with SIGTERM. Left to the JVM, SIGTERM runs the shutdown hooks and
+     * ends with status 143, which systemd counts as a failure; as a request to stop, Quarkus shuts down exactly as
+     * on its own exit and serve() returns 0. A SIGTERM during boot is kept and honoured once boot is done.
+     */
+    private static void exitZeroOnSigterm() {
+        try {
+            Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(BaseCommand.EXIT_OK));
+        } catch (IllegalArgumentException e) {
+            // the JVM reserves SIGTERM (-Xrs): its default handling, and status 143, stay
+        }
     }
 
     static void report(Throwable failure, PrintStream err) {

@@ -12,6 +12,7 @@ import dev.zeusd.auth.Lifetimes;
 import dev.zeusd.auth.SigningKey;
 import dev.zeusd.auth.TokenIssuer;
 import dev.zeusd.config.ApiGroup;
+import dev.zeusd.lifecycle.SigningKeyFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "issue", description = "Issue a new JWT token for a user", mixinStandardHelpOptions = true,
         versionProvider = BaseCommand.Version.class, sortOptions = false,
         customSynopsis = "zeusd token issue [OPTIONS] --signing-key-path <SIGNING_KEY_PATH> --user <USER> "
-                + "--expires <EXPIRES>", synopsisHeading = "Usage: ")
+                + "--scope <SCOPE> --expires <EXPIRES>", synopsisHeading = "Usage: ")
 public class TokenIssueCommand extends BaseCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -34,6 +35,7 @@ public class TokenIssueCommand extends BaseCommand implements Callable<Integer> 
     String user;
 
     @Option(names = "--scope", split = ",", converter = ServeCommand.ApiGroupArgument.class, paramLabel = "<SCOPE>",
+            required = true, // a token without scopes is a mistake, not a feature: a usage error
             description = { "API group scopes to grant. Comma-separated. Possible values:",
                     "  gpu-control: GPU control operations (set power limit, clocks, persistence mode). Requires root",
                     "  gpu-read:    GPU read operations (power reading, energy consumption)",
@@ -59,6 +61,7 @@ public class TokenIssueCommand extends BaseCommand implements Callable<Integer> 
         if (user.isBlank()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--user must not be empty");
         }
+        SigningKeyFile.requireReadable(signingKeyPath);
         String token = new TokenIssuer(SigningKey.read(signingKeyPath))
                 .issue(user, scopes.stream().distinct().toList(), expires.duration(), Instant.now(), idSet(gpus),
                         idSet(cpus));

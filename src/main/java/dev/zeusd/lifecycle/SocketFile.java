@@ -5,6 +5,9 @@ import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -24,14 +27,13 @@ public final class SocketFile {
     }
 
     public static void prepare(Path socket) {
+        Path parent = socket.toAbsolutePath().getParent();
         try {
-            Path parent = socket.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
         } catch (IOException e) {
-            throw new StartupException("Cannot create the socket directory for " + socket + ": " + e.getMessage()
-                    + ".", e);
+            throw new StartupException(cannotCreateDirectory(parent, e), e);
         }
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             return;
@@ -41,13 +43,30 @@ public final class SocketFile {
                     + "--socket-path.");
         }
         if (answers(socket)) {
-            throw new StartupException("Another zeusd is listening on " + socket + ".");
+            throw new StartupException("Another zeusd is listening on " + socket + "; stop it first (`systemctl "
+                    + "stop zeusd` for the system service) or pass another --socket-path.");
         }
         try {
             Files.delete(socket);
         } catch (IOException e) {
             throw new StartupException("Cannot remove the stale socket " + socket + ": " + e.getMessage() + ".", e);
         }
+    }
+
+    /** Why the directory could not be made, and the way out: root, or a socket path somewhere writable. */
+    static String cannotCreateDirectory(Path directory, IOException e) {
+        String cause;
+        if (e instanceof AccessDeniedException) {
+            cause = "permission denied";
+        } else if (e instanceof FileAlreadyExistsException) {
+            cause = e.getMessage() + " exists and is not a directory";
+        } else if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            cause = fs.getReason().toLowerCase(java.util.Locale.ROOT);
+        } else {
+            cause = e.getMessage();
+        }
+        return "Cannot create the socket directory " + directory + " (" + cause + "); run zeusd as root, or pass "
+                + "--socket-path in a directory you can write, such as /tmp/zeusd.sock.";
     }
 
     static boolean isSocket(Path path) {

@@ -26,7 +26,10 @@ public final class StartupChecks {
         // loaded here for its startup errors and the root check; DeviceServices loads it again for use
         boolean overridden = !GpuCommandOverridesFile.load(config).overrides().isEmpty();
         PrivilegeCheck.verify(config, overridden);
-        config.signingKeyPath().ifPresent(path -> SigningKey.read(Path.of(path)));
+        config.signingKeyPath().ifPresent(path -> {
+            SigningKeyFile.requireReadable(Path.of(path));
+            SigningKey.read(Path.of(path));
+        });
         if (config.mode() == TransportMode.UDS) {
             SocketFile.parsePermissions(config.socketPermissions());
             SocketFile.prepare(Path.of(config.socketPath()));

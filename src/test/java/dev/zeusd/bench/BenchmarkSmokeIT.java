@@ -27,10 +27,13 @@ class BenchmarkSmokeIT {
         assertTrue(bench.waitFor(5, TimeUnit.MINUTES), out);
         assertEquals(0, bench.exitValue(), out);
         for (String row : List.of("get_power UDS 1 conn p50", "get_power TCP 16 conns", "SSE 50 subscribers",
-                "idle NVML calls", "idle RAPL reads", "idle RSS", "start to first 200", "cpu/get_power after 1.2 s idle")) {
+                "idle NVML calls", "idle RAPL reads", "idle RSS", "RSS after the load", "RSS after 2 s idle after the load",
+                "start to first 200", "cpu/get_power after 1.2 s idle")) {
             assertTrue(out.contains("| " + row), "missing row '" + row + "' in:\n" + out);
         }
         assertFalse(out.contains("FAILED connections"), out);
+        // measured as shipped: through the launcher, with the options of its conf/jvm.options
+        assertTrue(out.contains("Started through target/zeusd/bin/zeusd; JVM options (conf/jvm.options): -XX:"), out);
         assertTrue(out.contains("| idle NVML calls (2 s) | 0 |"), "an idle daemon read the hardware:\n" + out);
     }
 }

@@ -100,10 +100,12 @@ class CliProcessIT {
             first.awaitStarted(START);
             try (ZeusdProcess second = ZeusdProcess.start("serve", "--simulate", "--socket-path", socket.toString())) {
                 assertEquals(1, second.awaitExit(START));
-                assertEquals("zeusd: Another zeusd is listening on " + socket + ".\n", second.stderr());
+                assertEquals("zeusd: Another zeusd is listening on " + socket + "; stop it first (`systemctl stop "
+                        + "zeusd` for the system service) or pass another --socket-path.\n", second.stderr());
             }
             assertEquals(200, new UdsHttpClient(socket).get("/time").status());
-            first.stop();
+            // SIGTERM (systemctl stop, kubelet) is a clean stop: 0, not the JVM's 143 that systemd counts as failed
+            assertEquals(0, first.stop(), first.stderr());
             assertTrue(first.stderr().contains("zeusd stopped in"), first.stderr());
         }
         assertFalse(Files.exists(socket), "socket file left behind after clean shutdown");

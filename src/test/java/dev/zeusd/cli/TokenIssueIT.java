@@ -74,7 +74,7 @@ class TokenIssueIT {
         }
         Path empty = Files.createFile(dir.resolve("empty.key"));
         try (ZeusdProcess zeusd = ZeusdProcess.start("token", "issue", "--signing-key-path", empty.toString(),
-                "--user", "a", "--expires", "1h")) {
+                "--user", "a", "--scope", "gpu-read", "--expires", "1h")) {
             assertEquals(1, zeusd.awaitExit(EXIT));
             assertEquals("zeusd: The signing key " + empty + " is empty; create it with `openssl rand -base64 32 > "
                     + empty + "`.\n", zeusd.stderr());
@@ -87,7 +87,8 @@ class TokenIssueIT {
         try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--simulate", "--mode", "tcp", "--signing-key-path",
                 missing.toString())) {
             assertEquals(1, zeusd.awaitExit(EXIT));
-            assertTrue(zeusd.stderr().startsWith("zeusd: Cannot read the signing key " + missing), zeusd.stderr());
+            assertTrue(zeusd.stderr().startsWith("zeusd: The signing key " + missing + " does not exist"),
+                    zeusd.stderr());
             assertEquals(1, zeusd.stderr().lines().count(), zeusd.stderr());
         }
     }

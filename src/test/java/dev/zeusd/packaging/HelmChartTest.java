@@ -156,6 +156,8 @@ class HelmChartTest {
         assertTrue(security.path("readOnlyRootFilesystem").asBoolean());
         assertEquals("/tmp", chart.mount("tmp").path("mountPath").asText());
         assertTrue(chart.volume("tmp").has("emptyDir"));
+        // no command: the image's entrypoint, the launcher with conf/jvm.options, starts zeusd as everywhere else
+        assertTrue(chart.container().path("command").isMissingNode(), chart.container().toString());
 
         assertTrue(chart.podSpec().path("runtimeClassName").isMissingNode(), "the GPU operator's default runtime");
         assertEquals(Map.of("NVIDIA_VISIBLE_DEVICES", "all", "NVIDIA_DRIVER_CAPABILITIES", "utility"), chart.env());

@@ -43,6 +43,16 @@ public final class ZeusdProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-jar");
         command.add(appDir.resolve("quarkus-run.jar").toString());
+        return launch(command, environment, args);
+    }
+
+    /**
+     * Starts {@code program args...} with these variables added to (or, mapped to null, removed from) its
+     * environment, e.g. the packaged launcher {@code bin/zeusd}.
+     */
+    public static ZeusdProcess launch(List<String> program, Map<String, String> env, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(program);
         command.addAll(List.of(args));
         if (List.of(args).contains("serve") && !List.of(args).contains("--management-bind-address")) {
             // never the default 9464: parallel builds and whatever else runs on the machine may hold it
@@ -52,15 +62,18 @@ public final class ZeusdProcess implements AutoCloseable {
         Path err = Files.createTempFile("zeusd-err", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        environment.forEach((name, value) -> {
+        env.forEach((name, value) -> {
             if (value == null) {
                 builder.environment().remove(name);
             } else {
                 builder.environment().put(name, value);
             }
         });
-        Process process = builder.start();
-        return new ZeusdProcess(process, out, err);
+        return new ZeusdProcess(builder.start(), out, err);
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     /** A TCP port that was free a moment ago on the loopback address. */
