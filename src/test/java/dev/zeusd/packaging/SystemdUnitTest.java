@@ -43,11 +43,9 @@ class SystemdUnitTest {
 
     @Test
     void unitHasOnlyDirectivesSystemdKnows(@TempDir Path dir) throws Exception {
-        // verify also wants ExecStart's file to exist: the launcher from the source tree stands in for /opt/zeusd
-        String unit = Files.readString(UNIT);
-        assertTrue(unit.contains("\nExecStart=" + INSTALLED_LAUNCHER + " serve\n"), "not started by the launcher");
-        Path copy = Files.writeString(dir.resolve("zeusd.service"), unit.replace("ExecStart=" + INSTALLED_LAUNCHER,
-                "ExecStart=" + Path.of("packaging/bin/zeusd").toAbsolutePath()));
+        assertTrue(Files.readString(UNIT).contains("\nExecStart=" + INSTALLED_LAUNCHER + " serve\n"),
+                "not started by the launcher");
+        Path copy = Files.writeString(dir.resolve("zeusd.service"), unitWithSourceLauncher());
         String out = run("systemd-analyze", "verify", "--man=no", copy.toString());
         assertFalse(out.contains("Unknown key") || out.contains("Unknown section") || out.contains("Failed to parse"),
                 out);
@@ -61,7 +59,7 @@ class SystemdUnitTest {
                 "DeviceAllow=char-drm rw"), directives);
         // systemd-analyze verifies units, not drop-ins: the unit with the drop-in's lines appended
         Path merged = dir.resolve("zeusd.service");
-        Files.writeString(merged, Files.readString(UNIT).replace("\n[Install]", String.join("\n",
+        Files.writeString(merged, unitWithSourceLauncher().replace("\n[Install]", String.join("\n",
                 directives.subList(1, directives.size())) + "\n\n[Install]"));
         String out = run("systemd-analyze", "verify", "--man=no", merged.toString());
         assertFalse(out.contains("Unknown key") || out.contains("Failed to parse") || out.contains("Invalid"), out);
@@ -86,7 +84,7 @@ class SystemdUnitTest {
             assertTrue(dropIn.contains("\n" + line + "\n"), line);
         }
         Path units = Files.createTempDirectory("zeusd-units");
-        Path unit = Files.copy(UNIT, units.resolve("zeusd.service"));
+        Path unit = Files.writeString(units.resolve("zeusd.service"), unitWithSourceLauncher());
         Files.copy(OVERRIDES_DROP_IN, Files.createDirectory(units.resolve("zeusd.service.d")).resolve("overrides.conf"));
         String unitPath = "SYSTEMD_UNIT_PATH=" + units + ":";
         String verify = run("env", unitPath, "systemd-analyze", "verify", "--man=no", unit.toString());
@@ -127,5 +125,11 @@ class SystemdUnitTest {
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue(), String.join(" ", command) + ":\n" + out);
         return out;
+    }
+
+    /** verify wants ExecStart's file to exist: the launcher from the source tree stands in for /opt/zeusd. */
+    private static String unitWithSourceLauncher() throws IOException {
+        return Files.readString(UNIT).replace("ExecStart=" + INSTALLED_LAUNCHER,
+                "ExecStart=" + Path.of("packaging/bin/zeusd").toAbsolutePath());
     }
 }
