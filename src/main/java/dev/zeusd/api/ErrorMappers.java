@@ -1,5 +1,6 @@
 package dev.zeusd.api;
 
+import java.io.IOException;
 import java.util.concurrent.CompletionException;
 
 import jakarta.ws.rs.NotAllowedException;
@@ -72,8 +73,26 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response internal(Throwable e, HttpServerRequest request) {
+        if (clientWentAway(e, request)) {
+            // a stream client that disconnected (broken pipe, reset): routine, and the client chooses how often
+            LOG.debugf("Client went away during %s %s: %s", request.method(), request.path(), e);
+            return error(500, "client went away");
+        }
         LOG.errorf(e, "Internal error on %s %s", request.method(), request.path());
         return error(500, "internal error: " + e.getClass().getSimpleName());
+    }
+
+    /** Writing to a connection the peer closed fails with an IOException (or Netty's closed-channel one). */
+    static boolean clientWentAway(Throwable e, HttpServerRequest request) {
+        if (request.response().closed()) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Response error(int status, String message) {

@@ -37,7 +37,7 @@ public final class HttpListener {
         }
         config.numWorkers().ifPresent(n -> props.put("quarkus.http.io-threads", Integer.toString(n)));
         // Quarkus answers a URI that java.net.URI rejects (gpu_ids=%zz) with an empty 400 before any handler of
-        // ours; without that check, Vert.x Web's own 400 reaches api/QueryEncodingCheck, which answers JSON.
+        // ours; without that check the request reaches api/RequestHeadCheck and api/HttpLayerErrors, which answer JSON.
         props.put("vertx.disableURIValidation", "true");
         return props;
     }

@@ -23,17 +23,33 @@ public final class SocketFile {
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
 
+    /** sun_path is 108 bytes on Linux, including the terminating NUL. */
+    static final int MAX_PATH_BYTES = 107;
+
     private SocketFile() {
     }
 
     public static void prepare(Path socket) {
+        int length = socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (length > MAX_PATH_BYTES) {
+            throw new StartupException("--socket-path " + socket + " is " + length + " bytes long, but a Unix socket "
+                    + "path can have at most " + MAX_PATH_BYTES + "; choose a shorter --socket-path.");
+        }
         Path parent = socket.toAbsolutePath().getParent();
         try {
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
+            Files.createDirectories(parent);
         } catch (IOException e) {
             throw new StartupException(cannotCreateDirectory(parent, e), e);
+        }
+        if (!Files.isWritable(parent)) {
+            throw new StartupException("Cannot create the socket " + socket + ": " + parent + " is not writable by "
+                    + "this user; run as root, or choose a --socket-path in a directory you can write.");
+        }
+        if (!SocketPathLock.tryAcquire(socket)) {
+            throw new StartupException(answers(socket) ? "Another zeusd is listening on " + socket + "; stop it first "
+                    + "(`systemctl stop zeusd` for the system service) or pass another --socket-path."
+                    : "Another zeusd is starting on " + socket + " (it holds " + SocketPathLock.lockFile(socket)
+                            + "); stop it, or choose another --socket-path.");
         }
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             return;

@@ -21,6 +21,10 @@ import io.quarkus.runtime.Startup;
 /**
  * Prometheus metrics in base units, named like Kepler and node_exporter: Micrometer appends the unit and
  * {@code _total}, so {@code zeusd.gpu.power} with unit watts is scraped as {@code zeusd_gpu_power_watts}.
+ * <p>
+ * RAPL values leave at 1 J / 1 W resolution and are read at most once a second ({@link MetricsSnapshot}), whoever
+ * scrapes: fine-grained RAPL energy is the CVE-2020-8694 (Platypus) side channel that made {@code energy_uj} root-only.
+ * The API's {@code cpu-read} endpoints keep full resolution behind their scope.
  */
 @Startup
 @Singleton
@@ -45,12 +49,12 @@ public class DeviceMetrics {
         for (int id : cpus.ids()) {
             String cpu = Integer.toString(id);
             gauge(registry, "zeusd.cpu.package.power", "CPU package power in watts (RAPL)", "watts", "cpu", cpu,
-                    () -> cpuPower(snapshot, id, p -> p.cpuMw() / 1e3));
+                    () -> cpuPower(snapshot, id, p -> Math.round(p.cpuMw() / 1e3)));
             counter(registry, counterReads, "zeusd.cpu.package.energy", "CPU package energy in joules (RAPL, wrap-corrected)",
-                    "cpu", cpu, () -> cpuEnergy(snapshot, id, s -> s.packageUj() / 1e6));
+                    "cpu", cpu, () -> cpuEnergy(snapshot, id, s -> wholeJoules(s.packageUj())));
             if (cpus.hasDram(id)) {
                 counter(registry, counterReads, "zeusd.dram.energy", "DRAM energy in joules (RAPL, wrap-corrected)", "cpu", cpu,
-                        () -> cpuEnergy(snapshot, id, s -> s.dramUj() / 1e6));
+                        () -> cpuEnergy(snapshot, id, s -> wholeJoules(s.dramUj())));
             }
         }
         // Every call into a device backend (reads and control): the benchmark checks an idle daemon adds none.
@@ -62,6 +66,11 @@ public class DeviceMetrics {
                 .description("Clients connected to the power stream of this device type").register(registry);
         Gauge.builder("zeusd.stream.subscribers", streams, PowerStreams::cpuSubscribers).tag("device", "cpu")
                 .description("Clients connected to the power stream of this device type").register(registry);
+    }
+
+    /** Floor, not round: a counter must never step back. */
+    static double wholeJoules(long microjoules) {
+        return Math.floorDiv(microjoules, 1_000_000L);
     }
 
     private static double gpuValue(MetricsSnapshot snapshot, int id,

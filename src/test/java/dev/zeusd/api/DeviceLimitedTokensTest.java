@@ -5,7 +5,9 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -29,6 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zeusd.auth.LegacyTokens;
 import dev.zeusd.testsupport.AuditCapture;
 import dev.zeusd.testsupport.HandmadeJwt;
+import dev.zeusd.testsupport.Management;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -183,5 +186,43 @@ class DeviceLimitedTokensTest {
         // unknown paths are 404 whatever the token, /discover and /time need none
         given().get("/gpu/no_such_endpoint").then().statusCode(404);
         given().header("Authorization", "Bearer garbage").get("/discover").then().statusCode(200);
+    }
+
+    private static String scrape(String token) {
+        RequestSpecification request = token == null ? given()
+                : given().header("Authorization", "Bearer " + token);
+        return request.get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
+    }
+
+    private static String token(String scopes, String limits) {
+        return HandmadeJwt.hs256(KEY, "{\"sub\":\"prometheus\",\"scopes\":" + scopes + limits + "}");
+    }
+
+    @Test
+    void metricsNeedATokenAndShowOnlyWhatItsScopesRead() {
+        given().get(Management.url("/q/metrics")).then().statusCode(401)
+                .header("WWW-Authenticate", "Bearer realm=\"zeusd\"").body("error", startsWith("missing token"));
+        given().header("Authorization", "Bearer " + HandmadeJwt.hs256("wrong key".getBytes(), "{\"sub\":\"x\"}"))
+                .get(Management.url("/q/metrics")).then().statusCode(401).body("error", startsWith("invalid token"));
+        given().get(Management.url("/q/health/ready")).then().statusCode(200); // probes stay open
+
+        String gpu = scrape(token("[\"gpu-read\"]", ""));
+        assertTrue(gpu.contains("zeusd_gpu_power_watts{gpu=\"3\""), gpu);
+        assertFalse(gpu.contains("zeusd_cpu_") || gpu.contains("zeusd_dram_"), "RAPL series without cpu-read");
+        assertTrue(gpu.contains("zeusd_device_calls_total"), "non-device series are shown to any valid token");
+
+        String cpu = scrape(token("[\"cpu-read\"]", ""));
+        assertTrue(cpu.contains("zeusd_cpu_package_energy_joules_total{cpu=\"1\"")
+                && cpu.contains("zeusd_dram_energy_joules_total{cpu=\"0\""), cpu);
+        assertFalse(cpu.contains("zeusd_gpu_"), "GPU series without gpu-read");
+
+        String control = scrape(token("[\"gpu-control\"]", ""));
+        assertFalse(control.contains("zeusd_gpu_") || control.contains("zeusd_cpu_"), control);
+
+        String limited = scrape(token("[\"gpu-read\",\"cpu-read\"]", ",\"gpu_ids\":[1],\"cpu_ids\":[0]"));
+        assertTrue(limited.contains("zeusd_gpu_power_watts{gpu=\"1\"")
+                && limited.contains("zeusd_cpu_package_power_watts{cpu=\"0\""), limited);
+        assertFalse(limited.contains("gpu=\"0\"") || limited.contains("gpu=\"2\"") || limited.contains("cpu=\"1\""),
+                "series of devices the token does not name: " + limited);
     }
 }

@@ -76,6 +76,30 @@ class CliProcessIT {
     }
 
     @Test
+    void socketStartupFailuresAreOneSentence() throws Exception {
+        Path tooLong = dir.resolve("d".repeat(60) + "/" + "z".repeat(60) + ".sock");
+        try (ZeusdProcess zeusd = ZeusdProcess.start("serve", "--simulate", "--socket-path", tooLong.toString())) {
+            assertEquals(1, zeusd.awaitExit(START));
+            assertTrue(zeusd.stderr().matches("zeusd: --socket-path .* bytes long, but a Unix socket path can have at "
+                    + "most 107; choose a shorter --socket-path\\.\n"), zeusd.stderr());
+        }
+        assumeTrue(isRoot() && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv");
+        Path app = worldReadableCopyOfApp();
+        Path rootOnly = Files.createDirectories(dir.resolve("root-only"));
+        for (Path traversable : List.of(dir, rootOnly)) { // nobody may look, not write
+            Files.setPosixFilePermissions(traversable, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        List<String> asNobody = List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+        try (ZeusdProcess zeusd = ZeusdProcess.start(asNobody, app, "serve", "--simulate", "--enable", "gpu-read",
+                "--socket-path", rootOnly.resolve("zeusd.sock").toString())) {
+            assertEquals(1, zeusd.awaitExit(START));
+            assertEquals("zeusd: Cannot create the socket " + rootOnly.resolve("zeusd.sock") + ": " + rootOnly
+                    + " is not writable by this user; run as root, or choose a --socket-path in a directory you can "
+                    + "write.\n", zeusd.stderr());
+        }
+    }
+
+    @Test
     void rootRequiredGroupAsNobodyExitsWithOneSentence() throws Exception {
         assumeTrue(isRoot() && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv");
         Path app = ZeusdProcess.worldReadableCopyOfApp();

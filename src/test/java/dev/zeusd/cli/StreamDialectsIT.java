@@ -41,7 +41,7 @@ class StreamDialectsIT {
             }
             UdsHttpClient.Response malformed = new UdsHttpClient(socket).get("/gpu/get_power?gpu_ids=%zz");
             assertEquals(400, malformed.status());
-            assertEquals("{\"error\":\"Malformed percent-encoding in the request URI.\"}", malformed.body());
+            assertEquals("{\"error\":\"Malformed percent-encoding in the query string.\"}", malformed.body());
             zeusd.stop();
         }
     }

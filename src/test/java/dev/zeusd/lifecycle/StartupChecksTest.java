@@ -56,4 +56,27 @@ class StartupChecksTest {
         SocketFile.prepare(socket);
         assertTrue(Files.isDirectory(socket.getParent()));
     }
+
+    @Test
+    void aSocketPathTooLongForSunPathIsOneSentence() {
+        Path socket = dir.resolve("d".repeat(60)).resolve("z".repeat(60) + ".sock");
+        StartupException e = assertThrows(StartupException.class, () -> SocketFile.prepare(socket));
+        assertTrue(e.getMessage().contains(socket.toString()) && e.getMessage().contains("at most 107")
+                && e.getMessage().contains("shorter --socket-path"), e.getMessage());
+        assertTrue(e.getCause() == null, "no stack trace behind the sentence");
+    }
+
+    @Test
+    void aSecondDaemonOnTheSamePathStops() throws IOException {
+        Path socket = dir.resolve("locked/zeusd.sock");
+        Files.createDirectories(socket.getParent());
+        try (java.nio.channels.FileChannel other = java.nio.channels.FileChannel.open(socket.resolveSibling(
+                "zeusd.sock.lock"), java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock held = other.lock()) {
+            StartupException e = assertThrows(StartupException.class, () -> SocketFile.prepare(socket));
+            assertTrue(e.getMessage().startsWith("Another zeusd is starting on " + socket), e.getMessage());
+        }
+        SocketFile.prepare(socket); // free again: this one takes it
+        assertTrue(Files.exists(socket.resolveSibling("zeusd.sock.lock")));
+    }
 }

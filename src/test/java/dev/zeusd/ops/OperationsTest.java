@@ -54,6 +54,12 @@ class OperationsTest {
         assertTrue(first.containsKey("zeusd_dram_energy_joules_total{cpu=\"0\"}"));
         assertFalse(first.containsKey("zeusd_dram_energy_joules_total{cpu=\"1\"}"), "no DRAM series for package 1");
         assertTrue(first.containsKey("zeusd_stream_subscribers{device=\"gpu\"}"));
+        // RAPL leaves at 1 J / 1 W, for whoever can reach the port (CVE-2020-8694)
+        for (String rapl : new String[] { "zeusd_cpu_package_power_watts{cpu=\"0\"}",
+                "zeusd_cpu_package_energy_joules_total{cpu=\"1\"}", "zeusd_dram_energy_joules_total{cpu=\"0\"}" }) {
+            double value = first.get(rapl);
+            assertEquals(Math.rint(value), value, rapl + " finer than whole units");
+        }
         Thread.sleep(1100);
         Map<String, Double> second = scrape();
         for (String counter : new String[] { "zeusd_gpu_energy_joules_total{gpu=\"2\"}",

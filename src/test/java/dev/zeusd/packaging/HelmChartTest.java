@@ -200,6 +200,11 @@ class HelmChartTest {
         assertEquals("660", chart.arg("--socket-permissions"));
         assertEquals("2000", chart.arg("--socket-gid"));
         assertEquals(List.of("SYS_ADMIN", "CHOWN"), chart.addedCapabilities());
+        // /q/metrics needs a token with auth on: the ServiceMonitor brings one from a Secret
+        JsonNode credentials = chart.one("ServiceMonitor").at("/spec/endpoints/0/authorization");
+        assertEquals("Bearer", credentials.path("type").asText());
+        assertEquals("zeusd-metrics-token", credentials.at("/credentials/name").asText());
+        assertEquals("token", credentials.at("/credentials/key").asText());
     }
 
     @Test

@@ -66,7 +66,26 @@ public final class UdsHttpClient {
         }
     }
 
-    static Response parse(String raw) {
+    /**
+     * Sends bytes that need not be HTTP at all and returns whatever comes back before the server closes the
+     * connection ("" if it closes without answering). TCP only. A read that stays silent for {@code silenceLimitMs}
+     * fails.
+     */
+    public String exchange(byte[] request, int silenceLimitMs) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(address);
+            socket.setSoTimeout(silenceLimitMs);
+            socket.getOutputStream().write(request);
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (java.net.SocketException e) {
+            if (String.valueOf(e.getMessage()).contains("reset")) {
+                return ""; // closed while unread request bytes were pending: a close, not an answer
+            }
+            throw e;
+        }
+    }
+
+    public static Response parse(String raw) {
         int headerEnd = raw.indexOf("\r\n\r\n");
         String[] lines = raw.substring(0, headerEnd).split("\r\n");
         int status = Integer.parseInt(lines[0].split(" ")[1]);

@@ -1,0 +1,107 @@
+package dev.zeusd.api;
+
+import java.util.Map;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.security.AuthenticationException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.VertxException;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+
+/**
+ * JSON for the errors the HTTP layer produces below JAX-RS (Vert.x Web and Quarkus): requests no route takes, bodies
+ * over the limit, a missing {@code Host}, a path that cannot be decoded. Without this Quarkus answers some with an
+ * empty body and the rest with its error page, logging each at ERROR: a log volume the client would choose. Client
+ * mistakes are logged at DEBUG and counted (see {@link MalformedRequests}); only genuine faults are ERROR.
+ */
+@Singleton
+public class HttpLayerErrors {
+    private static final Logger LOG = Logger.getLogger(HttpLayerErrors.class);
+    static final Map<Integer, String> MESSAGES = Map.of(
+            400, "Bad request.",
+            404, "No such endpoint.",
+            405, "Method not allowed.",
+            413, "Request body too large: zeusd takes no request bodies.",
+            414, "Request line too long.",
+            431, "Request headers too large.",
+            500, "Internal server error.",
+            501, "Not implemented.");
+
+    private final MalformedRequests malformed;
+
+    @jakarta.inject.Inject
+    public HttpLayerErrors(MalformedRequests malformed) {
+        this.malformed = malformed;
+    }
+
+    void install(@Observes Router router) {
+        // Before Quarkus's own failure handler (route().last()), which renders its error page.
+        router.route().order(Integer.MIN_VALUE).failureHandler(this::failed);
+        MESSAGES.keySet().forEach(status -> router.errorHandler(status, this::unhandled));
+    }
+
+    void failed(RoutingContext context) {
+        Throwable failure = context.failure();
+        if (isSecurity(failure)) {
+            context.next(); // the 401 challenge and 403 belong to Quarkus security and api/AuthErrorMappers
+            return;
+        }
+        int status = undecodablePath(context, failure) || isVertxRejection(failure) ? 400
+                : context.statusCode() > 0 ? context.statusCode()
+                : failure instanceof HttpException http ? http.getStatusCode() : 500;
+        if (status >= 500) {
+            LOG.errorf(failure, "Internal error on %s %s", context.request().method(), context.request().path());
+            JsonErrors.end(context, status, MESSAGES.get(500));
+            return;
+        }
+        malformed.count(status, describe(failure));
+        JsonErrors.endAndClose(context, status, message(status, failure));
+    }
+
+    void unhandled(RoutingContext context) {
+        int status = context.statusCode() > 0 ? context.statusCode() : 500;
+        if (status < 500) {
+            malformed.count(status, "no handler");
+        }
+        JsonErrors.end(context, status, MESSAGES.getOrDefault(status, MESSAGES.get(status < 500 ? 400 : 500)));
+    }
+
+    /** Vert.x Web decodes the path before any route runs; a broken escape there ends up here. */
+    private static boolean undecodablePath(RoutingContext context, Throwable failure) {
+        String uri = context.request().uri();
+        int query = uri.indexOf('?');
+        return failure instanceof IllegalArgumentException
+                && !RequestHeadCheck.wellFormed(query < 0 ? uri : uri.substring(0, query));
+    }
+
+    private static String message(int status, Throwable failure) {
+        if (failure instanceof IllegalArgumentException) {
+            return "Malformed percent-encoding in the path."; // Vert.x's path normalisation refused it
+        }
+        if (isVertxRejection(failure)) {
+            return "Bad request: " + failure.getMessage(); // a fixed sentence of Vert.x Web's, never the input
+        }
+        return MESSAGES.getOrDefault(status, MESSAGES.get(400));
+    }
+
+    /** Vert.x Web's own refusals (a missing Host header) are plain VertxExceptions with a fixed message. */
+    private static boolean isVertxRejection(Throwable failure) {
+        return failure != null && failure.getClass() == VertxException.class && failure.getMessage() != null;
+    }
+
+    private static boolean isSecurity(Throwable failure) {
+        return failure instanceof AuthenticationException || failure instanceof UnauthorizedException
+                || failure instanceof ForbiddenException;
+    }
+
+    private static String describe(Throwable failure) {
+        return failure == null ? "no detail" : failure.getClass().getSimpleName();
+    }
+}
