@@ -84,7 +84,7 @@ class CliProcessIT {
                     + "most 107; choose a shorter --socket-path\\.\n"), zeusd.stderr());
         }
         assumeTrue(isRoot() && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv");
-        Path app = worldReadableCopyOfApp();
+        Path app = ZeusdProcess.worldReadableCopyOfApp();
         Path rootOnly = Files.createDirectories(dir.resolve("root-only"));
         for (Path traversable : List.of(dir, rootOnly)) { // nobody may look, not write
             Files.setPosixFilePermissions(traversable, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
