@@ -1,10 +1,8 @@
 package dev.zeusd.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.util.Properties;
 
+import dev.zeusd.config.BuildVersion;
 import dev.zeusd.lifecycle.StartupException;
 import picocli.CommandLine;
 
@@ -56,14 +54,8 @@ public abstract class BaseCommand {
     /** The version the build wrote into zeusd-version.properties. */
     public static class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties properties = new Properties();
-            try (InputStream in = Version.class.getResourceAsStream("/zeusd-version.properties")) {
-                if (in != null) {
-                    properties.load(in);
-                }
-            }
-            return new String[] { "zeusd " + properties.getProperty("version", "unknown") };
+        public String[] getVersion() {
+            return new String[] { "zeusd " + BuildVersion.get() };
         }
     }
 }

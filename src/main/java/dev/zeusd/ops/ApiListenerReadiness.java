@@ -28,15 +28,21 @@ import io.quarkus.vertx.http.HttpServer;
 public class ApiListenerReadiness implements HealthCheck {
     private final Config config;
     private final ValueRegistry values;
+    private final ReadinessRecord record;
 
     @Inject
-    public ApiListenerReadiness(Config config, ValueRegistry values) {
+    public ApiListenerReadiness(Config config, ValueRegistry values, ReadinessRecord record) {
+        this.record = record;
         this.config = config;
         this.values = values;
     }
 
     @Override
     public HealthCheckResponse call() {
+        return record.remember(check());
+    }
+
+    private HealthCheckResponse check() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("api-listener");
         SocketAddress target = listenerAddress();
         if (target == null) {

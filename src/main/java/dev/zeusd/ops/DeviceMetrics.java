@@ -8,6 +8,7 @@ import java.util.function.ToDoubleFunction;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import dev.zeusd.config.BuildVersion;
 import dev.zeusd.service.cpu.CpuService;
 import dev.zeusd.service.cpu.EnergySample;
 import dev.zeusd.service.cpu.PowerMw;
@@ -15,6 +16,7 @@ import dev.zeusd.service.gpu.GpuService;
 import dev.zeusd.streaming.PowerStreams;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
@@ -33,35 +35,52 @@ public class DeviceMetrics {
     private final List<DoubleSupplier> counterReads = new ArrayList<>();
 
     @Inject
-    public DeviceMetrics(MeterRegistry registry, GpuService gpus, CpuService cpus, PowerStreams streams) {
+    public DeviceMetrics(MeterRegistry registry, GpuService gpus, CpuService cpus, PowerStreams streams,
+            ReadinessRecord readiness) {
         MetricsSnapshot snapshot = new MetricsSnapshot(gpus, cpus);
-        for (int id : gpus.ids()) {
-            String gpu = Integer.toString(id);
-            gauge(registry, "zeusd.gpu.power", "Instant GPU power draw in watts", "watts", "gpu", gpu,
+        gpus.identities().forEach((id, identity) -> {
+            // the hardware, as dcgm-exporter labels it: a series survives re-indexing and names the model
+            Tags gpu = Tags.of("gpu", Integer.toString(id), "uuid", identity.uuid(), "model", identity.name(),
+                    "pci_address", identity.pciAddress());
+            gauge(registry, "zeusd.gpu.power", "Instant GPU power draw in watts", "watts", gpu,
                     () -> gpuValue(snapshot, id, r -> r.powerMw() / 1e3));
-            gauge(registry, "zeusd.gpu.power.limit", "GPU power limit in watts", "watts", "gpu", gpu,
+            gauge(registry, "zeusd.gpu.power.limit", "GPU power limit in watts", "watts", gpu,
                     () -> gpuValue(snapshot, id, r -> r.powerLimitMw() / 1e3));
-            if (gpus.identities().get(id).cumulativeEnergyAvailable()) {
+            if (identity.cumulativeEnergyAvailable()) {
                 counter(registry, counterReads, "zeusd.gpu.energy", "GPU energy since the driver was loaded, in joules",
-                        "gpu", gpu, () -> gpuValue(snapshot, id, r -> r.energyMj() / 1e3));
+                        gpu, () -> gpuValue(snapshot, id, r -> r.energyMj() / 1e3));
             }
-        }
+        });
         for (int id : cpus.ids()) {
             String cpu = Integer.toString(id);
-            gauge(registry, "zeusd.cpu.package.power", "CPU package power in watts (RAPL)", "watts", "cpu", cpu,
+            gauge(registry, "zeusd.cpu.package.power", "CPU package power in watts (RAPL)", "watts", Tags.of("cpu", cpu),
                     () -> cpuPower(snapshot, id, p -> Math.round(p.cpuMw() / 1e3)));
             counter(registry, counterReads, "zeusd.cpu.package.energy", "CPU package energy in joules (RAPL, wrap-corrected)",
-                    "cpu", cpu, () -> cpuEnergy(snapshot, id, s -> wholeJoules(s.packageUj())));
+                    Tags.of("cpu", cpu), () -> cpuEnergy(snapshot, id, s -> wholeJoules(s.packageUj())));
             if (cpus.hasDram(id)) {
-                counter(registry, counterReads, "zeusd.dram.energy", "DRAM energy in joules (RAPL, wrap-corrected)", "cpu", cpu,
-                        () -> cpuEnergy(snapshot, id, s -> wholeJoules(s.dramUj())));
+                counter(registry, counterReads, "zeusd.dram.energy", "DRAM energy in joules (RAPL, wrap-corrected)",
+                        Tags.of("cpu", cpu), () -> cpuEnergy(snapshot, id, s -> wholeJoules(s.dramUj())));
             }
         }
         // Every call into a device backend (reads and control): the benchmark checks an idle daemon adds none.
         FunctionCounter.builder("zeusd.device.calls", gpus, GpuService::deviceCallCount).tag("device", "gpu")
-                .description("Calls made into the GPU backend (NVML), reads and control").register(registry);
+                .description("Calls made into the GPU backend (NVML or AMD SMI), reads and control").register(registry);
         FunctionCounter.builder("zeusd.device.calls", cpus, CpuService::deviceCallCount).tag("device", "cpu")
                 .description("Calls made into the CPU backend (RAPL)").register(registry);
+        FunctionCounter.builder("zeusd.device.errors", gpus, GpuService::deviceFaultCount).tag("device", "gpu")
+                .description("GPU backend calls that failed with a driver or internal error (not refused requests)")
+                .register(registry);
+        FunctionCounter.builder("zeusd.device.errors", cpus, CpuService::deviceFaultCount).tag("device", "cpu")
+                .description("RAPL reads that failed").register(registry);
+        for (String check : List.of("devices", "api-listener")) {
+            Gauge.builder("zeusd.ready", readiness, r -> r.value(check)).tag("check", check)
+                    .description("1 if the readiness check passed when a probe last ran it, 0 if it failed")
+                    .register(registry);
+        }
+        Gauge.builder("zeusd.build.info", () -> 1).description("Always 1; the labels tell what runs")
+                .tags("version", BuildVersion.get(), "java", System.getProperty("java.version"), "backend",
+                        gpus.backendName())
+                .register(registry);
         Gauge.builder("zeusd.stream.subscribers", streams, PowerStreams::gpuSubscribers).tag("device", "gpu")
                 .description("Clients connected to the power stream of this device type").register(registry);
         Gauge.builder("zeusd.stream.subscribers", streams, PowerStreams::cpuSubscribers).tag("device", "cpu")
@@ -89,15 +108,15 @@ public class DeviceMetrics {
         return sample == null ? Double.NaN : f.applyAsDouble(sample);
     }
 
-    private static void gauge(MeterRegistry registry, String name, String help, String unit, String tag,
-            String value, DoubleSupplier read) {
-        Gauge.builder(name, read::getAsDouble).description(help).baseUnit(unit).tag(tag, value).register(registry);
+    private static void gauge(MeterRegistry registry, String name, String help, String unit, Tags tags,
+            DoubleSupplier read) {
+        Gauge.builder(name, read::getAsDouble).description(help).baseUnit(unit).tags(tags).register(registry);
     }
 
     private static void counter(MeterRegistry registry, List<DoubleSupplier> keep, String name, String help,
-            String tag, String value, DoubleSupplier read) {
+            Tags tags, DoubleSupplier read) {
         keep.add(read);
         FunctionCounter.builder(name, read, DoubleSupplier::getAsDouble).description(help)
-                .baseUnit("joules").tag(tag, value).register(registry);
+                .baseUnit("joules").tags(tags).register(registry);
     }
 }

@@ -30,12 +30,14 @@ import io.quarkus.runtime.StartupEvent;
 public class DeviceReadiness implements HealthCheck {
     static final Duration DEVICE_TIMEOUT = Duration.ofSeconds(2);
 
+    private final ReadinessRecord record;
     private final GpuService gpus;
     private final CpuService cpus;
     private volatile boolean started;
 
     @Inject
-    public DeviceReadiness(GpuService gpus, CpuService cpus) {
+    public DeviceReadiness(GpuService gpus, CpuService cpus, ReadinessRecord record) {
+        this.record = record;
         this.gpus = gpus;
         this.cpus = cpus;
     }
@@ -46,6 +48,10 @@ public class DeviceReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
+        return record.remember(check());
+    }
+
+    private HealthCheckResponse check() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("devices")
                 .withData("gpus", gpus.ids().size()).withData("cpu_packages", cpus.ids().size());
         if (!started) {

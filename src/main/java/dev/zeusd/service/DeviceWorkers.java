@@ -41,6 +41,8 @@ public final class DeviceWorkers<D> implements AutoCloseable {
     private final Map<Integer, Lane<D>> lanes = new TreeMap<>();
     private final InlineReader reader;
     private final LongAdder calls = new LongAdder();
+    /** Calls that failed with a fault (not a refusal such as NotSupported or NoPermission): for alerting. */
+    private final LongAdder faults = new LongAdder();
 
     /** @param devices the devices keyed by their API id */
     public DeviceWorkers(String kind, Map<Integer, D> devices) {
@@ -52,7 +54,7 @@ public final class DeviceWorkers<D> implements AutoCloseable {
                 Thread thread = new Thread(r, name);
                 thread.setDaemon(true);
                 return thread;
-            })));
+            }), faults));
         }
         this.reader = new InlineReader("zeusd-" + kind + "-reader");
     }
@@ -65,6 +67,11 @@ public final class DeviceWorkers<D> implements AutoCloseable {
     /** Calls made on any device since start: every hardware touch goes through here. */
     public long callCount() {
         return calls.sum();
+    }
+
+    /** Device calls that failed with a fault (internal/driver errors, not refused requests), since start. */
+    public long faultCount() {
+        return faults.sum();
     }
 
     public D device(int id) {
@@ -203,10 +210,12 @@ public final class DeviceWorkers<D> implements AutoCloseable {
         final Map<Object, CompletableFuture<?>> queuedReads = new ConcurrentHashMap<>();
         /** Moving average of call durations; starts slow, so a device is read inline only once measured fast. */
         volatile long averageNanos = INLINE_READ_NANOS;
+        private final LongAdder faults;
 
-        Lane(D device, ExecutorService worker) {
+        Lane(D device, ExecutorService worker, LongAdder faults) {
             this.device = device;
             this.worker = worker;
+            this.faults = faults;
         }
 
         boolean isFast() {
@@ -242,6 +251,9 @@ public final class DeviceWorkers<D> implements AutoCloseable {
             try {
                 return new Outcome<>(call.apply(device), null);
             } catch (Throwable e) {
+                if (!(e instanceof DeviceException refused) || refused.kind() == DeviceErrorKind.INTERNAL) {
+                    faults.increment();
+                }
                 return new Outcome<>(null, e);
             } finally {
                 long took = System.nanoTime() - start;

@@ -92,9 +92,12 @@ class FakeHardwareApiTest {
                 .body("errors.'1'", equalTo("GPU 1: nvmlDeviceGetTotalEnergyConsumption: Not Supported (NVML error 3)"));
         when().get("/gpu/get_power?gpu_ids=1").then().statusCode(200);
         String metrics = given().get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
-        assertTrue(metrics.contains("zeusd_gpu_energy_joules_total{gpu=\"0\"}"), metrics);
-        assertFalse(metrics.contains("zeusd_gpu_energy_joules_total{gpu=\"1\"}"), metrics);
-        assertTrue(metrics.matches("(?s).*zeusd_gpu_power_watts\\{gpu=\"1\"\\} 1[0-9]{2}\\.[0-9]+.*"), metrics);
+        assertTrue(metrics.contains("zeusd_gpu_energy_joules_total{gpu=\"0\","), metrics);
+        assertFalse(metrics.contains("zeusd_gpu_energy_joules_total{gpu=\"1\","), metrics);
+        // the hardware's identity from NVML as labels: name, PCI address from the numeric fields, UUID
+        assertTrue(metrics.matches("(?s).*zeusd_gpu_power_watts\\{gpu=\"1\",model=\"Tesla P100-PCIE-16GB\","
+                + "pci_address=\"0000:2a:00.0\",uuid=\"GPU-fa4e0000-0000-4000-8000-000000000001\"\\} 1[0-9]{2}\\.[0-9]+.*"),
+                metrics);
     }
 
     @Test
@@ -162,11 +165,14 @@ class FakeHardwareApiTest {
 
     @Test
     void perGpuFaultsAreAggregatedWithTheWorstStatusWhileGpu0Succeeds() {
+        double faultsBefore = gpuFaults();
         given().post("/gpu/set_persistence_mode?gpu_ids=0,1,2,3&enabled=true&block=true").then().statusCode(500)
                 .body("errors.keySet()", contains("1", "2", "3"))
                 .body("errors.'1'", equalTo("GPU 1: nvmlDeviceSetPersistenceMode: Not Supported (NVML error 3)"))
                 .body("errors.'2'", containsString("Insufficient Permissions"))
                 .body("errors.'3'", containsString("Unknown Error"));
+        // only GPU 3's unknown error is a fault for alerting; NotSupported and NoPermission are refusals
+        assertEquals(faultsBefore + 1, gpuFaults());
         when().get("/gpu/get_persistence_mode?gpu_ids=0").then().body("'0'.enabled", equalTo(true));
         given().post("/gpu/reset_gpu_locked_clocks?gpu_ids=0,2&block=true").then().statusCode(403)
                 .body("errors.keySet()", contains("2"));
@@ -174,6 +180,14 @@ class FakeHardwareApiTest {
         given().post("/gpu/set_power_limit?gpu_ids=0&power_limit_mw=99&block=true").then().statusCode(400)
                 .body("errors.'0'", containsString("Invalid Argument"));
         given().post("/gpu/set_persistence_mode?gpu_ids=0&enabled=false&block=true").then().statusCode(200);
+    }
+
+    private static double gpuFaults() {
+        String metrics = given().get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("zeusd_device_errors_total\\{device=\"gpu\"\\} (\\S+)")
+                .matcher(metrics);
+        assertTrue(m.find(), metrics);
+        return Double.parseDouble(m.group(1));
     }
 
     @Test

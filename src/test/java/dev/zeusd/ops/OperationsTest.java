@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.zeusd.device.GpuIdentity;
 import dev.zeusd.service.gpu.GpuService;
 import dev.zeusd.testsupport.Management;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,8 +47,8 @@ class OperationsTest {
     void deviceMetricsInBaseUnits() throws InterruptedException {
         Map<String, Double> first = scrape();
         for (int gpu = 0; gpu < 4; gpu++) {
-            double power = first.get("zeusd_gpu_power_watts{gpu=\"" + gpu + "\"}");
-            double limit = first.get("zeusd_gpu_power_limit_watts{gpu=\"" + gpu + "\"}");
+            double power = first.get(gpuSeries("zeusd_gpu_power_watts", gpu));
+            double limit = first.get(gpuSeries("zeusd_gpu_power_limit_watts", gpu));
             assertTrue(power >= 60 && power <= limit, "GPU " + gpu + ": " + power + " W, limit " + limit + " W");
         }
         assertTrue(first.get("zeusd_cpu_package_power_watts{cpu=\"0\"}") > 30);
@@ -62,9 +63,56 @@ class OperationsTest {
         }
         Thread.sleep(1100);
         Map<String, Double> second = scrape();
-        for (String counter : new String[] { "zeusd_gpu_energy_joules_total{gpu=\"2\"}",
+        for (String counter : new String[] { gpuSeries("zeusd_gpu_energy_joules_total", 2),
                 "zeusd_cpu_package_energy_joules_total{cpu=\"1\"}", "zeusd_dram_energy_joules_total{cpu=\"0\"}" }) {
             assertTrue(second.get(counter) > first.get(counter), counter + " did not increase");
+        }
+    }
+
+    /** GPU series carry the hardware's identity, as dcgm-exporter's do. */
+    private String gpuSeries(String name, int id) {
+        GpuIdentity identity = gpus.identities().get(id);
+        return name + "{gpu=\"" + id + "\",model=\"" + identity.name() + "\",pci_address=\"" + identity.pciAddress()
+                + "\",uuid=\"" + identity.uuid() + "\"}";
+    }
+
+    @Test
+    void hardwareLabelsBuildInfoReadinessAndFaults() {
+        given().get(ready).then().statusCode(200); // a probe ran the checks
+        Map<String, Double> samples = scrape();
+        assertTrue(gpuSeries("zeusd_gpu_power_watts", 0).contains(
+                "model=\"NVIDIA H100 80GB HBM3\",pci_address=\"0000:18:00.0\",uuid=\"GPU-5eed0000-"),
+                gpuSeries("zeusd_gpu_power_watts", 0));
+        assertTrue(samples.containsKey(gpuSeries("zeusd_gpu_power_watts", 3)), samples.keySet().toString());
+        assertEquals(1.0, samples.get("zeusd_ready{check=\"devices\"}"));
+        assertEquals(1.0, samples.get("zeusd_ready{check=\"api-listener\"}"));
+        assertEquals(0.0, samples.get("zeusd_device_errors_total{device=\"gpu\"}"));
+        assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("zeusd_build_info{backend=\"simulated")
+                && k.contains("java=\"" + System.getProperty("java.version") + "\"") && k.contains("version=\"")),
+                samples.keySet().toString());
+    }
+
+    /** Every metric the chart's dashboard and alert rules query is one this daemon exports (checked on a scrape). */
+    @Test
+    void dashboardAndAlertsQueryOnlyExportedMetrics() throws java.io.IOException {
+        String body = given().get(metrics).then().statusCode(200).extract().asString();
+        java.util.Set<String> exported = new java.util.TreeSet<>();
+        Matcher names = Pattern.compile("^# TYPE (\\S+) ", Pattern.MULTILINE).matcher(body);
+        while (names.find()) {
+            exported.add(names.group(1));
+        }
+        String queries = java.nio.file.Files.readString(java.nio.file.Path.of("helm/zeusd/dashboards/zeusd.json"))
+                + java.nio.file.Files.readString(java.nio.file.Path.of("helm/zeusd/templates/prometheusrule.yaml"));
+        Matcher used = Pattern.compile("\\b(zeusd_[a-z0-9_]+|process_[a-z0-9_]+)\\b").matcher(queries);
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        while (used.find()) {
+            queried.add(used.group(1));
+        }
+        assertTrue(queried.size() >= 8, queried.toString());
+        for (String metric : queried) {
+            // counters are typed under their base name: zeusd_x_total is "# TYPE zeusd_x counter"... or with _total
+            assertTrue(exported.contains(metric) || exported.contains(metric.replaceFirst("_total$", "")),
+                    metric + " is queried but not exported; exported: " + exported);
         }
     }
 

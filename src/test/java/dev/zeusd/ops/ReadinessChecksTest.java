@@ -34,7 +34,7 @@ class ReadinessChecksTest {
         try (GpuService gpus = new GpuService(new SimulatedGpuBackend(2, System::nanoTime));
                 CpuService cpus = new CpuService(new SimulatedCpuBackend(System::nanoTime).packages(),
                         System::nanoTime)) {
-            DeviceReadiness readiness = new DeviceReadiness(gpus, cpus);
+            DeviceReadiness readiness = new DeviceReadiness(gpus, cpus, new ReadinessRecord());
             HealthCheckResponse before = readiness.call();
             assertEquals(HealthCheckResponse.Status.DOWN, before.getStatus());
             assertEquals("starting", before.getData().orElseThrow().get("reason"));
@@ -46,7 +46,7 @@ class ReadinessChecksTest {
     @Test
     void tcpListenerIsReadyOnlyWhileItAccepts() throws Exception {
         MapRegistry values = new MapRegistry();
-        ApiListenerReadiness readiness = new ApiListenerReadiness(config(Map.of("quarkus.http.host", "0.0.0.0")), values);
+        ApiListenerReadiness readiness = new ApiListenerReadiness(config(Map.of("quarkus.http.host", "0.0.0.0")), values, new ReadinessRecord());
         assertEquals("not bound yet", readiness.call().getData().orElseThrow().get("reason"));
         int port;
         try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
@@ -63,7 +63,7 @@ class ReadinessChecksTest {
     void unixSocketListenerIsReadyOnlyWhileItAccepts() throws Exception {
         Path socket = dir.resolve("zeusd.sock");
         ApiListenerReadiness readiness = new ApiListenerReadiness(config(Map.of("quarkus.http.domain-socket-enabled",
-                "true", "quarkus.http.domain-socket", socket.toString())), new MapRegistry());
+                "true", "quarkus.http.domain-socket", socket.toString())), new MapRegistry(), new ReadinessRecord());
         assertEquals(HealthCheckResponse.Status.DOWN, readiness.call().getStatus());
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));

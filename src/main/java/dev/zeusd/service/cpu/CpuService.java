@@ -79,6 +79,11 @@ public final class CpuService implements AutoCloseable {
         return workers.callCount();
     }
 
+    /** Failed RAPL reads (faults), since start. */
+    public long deviceFaultCount() {
+        return workers.faultCount();
+    }
+
     @Override
     public void close() {
         wrapGuard.close();

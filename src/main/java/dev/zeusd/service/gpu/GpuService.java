@@ -117,6 +117,15 @@ public final class GpuService implements AutoCloseable {
     }
 
     /** Calls made on the GPU devices since start, for tests and metrics. */
+    public long deviceFaultCount() {
+        return workers.faultCount();
+    }
+
+    /** The backend's name for logs and {@code zeusd_build_info}, e.g. NVML. */
+    public String backendName() {
+        return backend.name();
+    }
+
     public long deviceCallCount() {
         return workers.callCount();
     }
