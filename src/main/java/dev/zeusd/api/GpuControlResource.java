@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.service.gpu.GpuCommand;
 import dev.zeusd.service.gpu.GpuService;
+import dev.zeusd.service.gpu.restore.ClientProcess;
 
 /**
  * GPU settings ({@code gpu-control}). Success is 200 with an empty body, as in the original. The role is on the
@@ -105,6 +106,8 @@ public class GpuControlResource {
     private CompletionStage<Response> run(String gpuIds, String block, GpuCommand command) {
         var ids = scope.gpus(gpuIds, DeviceIds.forWrite(GPU_IDS, gpuIds, gpus.ids()));
         boolean wait = QueryParams.requireBool(BLOCK, block);
-        return gpus.control(ids, command, wait, callerIdentity.auditName()).thenApply(done -> Response.ok().build());
+        var client = gpus.restoresOnClientExit() ? callerIdentity.clientProcess() : java.util.Optional.<ClientProcess>empty();
+        return gpus.control(ids, command, wait, callerIdentity.auditName(), client)
+                .thenApply(done -> Response.ok().build());
     }
 }

@@ -27,6 +27,7 @@ public final class StartupChecks {
         boolean overridden = !GpuCommandOverridesFile.load(config).overrides().isEmpty();
         PrivilegeCheck.verify(config, overridden);
         config.signingKeyPath().ifPresent(path -> SigningKey.read(Path.of(path)));
+        RestoreState.verify(config);
         if (config.mode() == TransportMode.UDS) {
             SocketFile.parsePermissions(config.socketPermissions());
             SocketFile.prepare(Path.of(config.socketPath()));

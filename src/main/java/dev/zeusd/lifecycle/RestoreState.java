@@ -1,0 +1,47 @@
+package dev.zeusd.lifecycle;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.zeusd.config.TransportMode;
+import dev.zeusd.config.ZeusdConfig;
+import dev.zeusd.service.gpu.restore.CorruptJournalException;
+import dev.zeusd.service.gpu.restore.RestoreJournal;
+import dev.zeusd.service.gpu.restore.RestorePolicy;
+
+/** The restore flags and the state directory, checked before boot; each problem one sentence. */
+final class RestoreState {
+    private RestoreState() {
+    }
+
+    static RestorePolicy policy(ZeusdConfig config) {
+        return new RestorePolicy(config.restoreOnShutdown(), config.restoreOnClientExit(), Path.of(config.stateDir()));
+    }
+
+    static void verify(ZeusdConfig config) {
+        RestorePolicy policy = policy(config);
+        if (policy.onClientExit() && config.mode() != TransportMode.UDS) {
+            throw new StartupException("--restore-on-client-exit needs --mode uds: over TCP zeusd cannot see the "
+                    + "client's process.");
+        }
+        if (policy.journals()) {
+            Path dir = policy.stateDir();
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new StartupException("The state directory " + dir + " (--state-dir) cannot be created: " + e
+                        + ".", e);
+            }
+            if (!Files.isWritable(dir)) {
+                throw new StartupException("The state directory " + dir + " (--state-dir) is not writable; the "
+                        + "restore journal needs it.");
+            }
+        }
+        try {
+            policy.journal().read(); // a journal left by an earlier run is recovered at startup, flags or not
+        } catch (CorruptJournalException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+}
