@@ -167,6 +167,10 @@ public final class GpuService implements AutoCloseable {
         keeper.changed(id, command, client);
     }
 
+    SettingsKeeper keeperForTests() {
+        return keeper;
+    }
+
     /** Calls made on the GPU devices since start, for tests and metrics. */
     public long deviceCallCount() {
         return workers.callCount();
