@@ -22,7 +22,8 @@ import io.micrometer.core.instrument.Metrics;
  * The audit trail: exactly one line per control call per GPU on the {@code zeusd.audit} logger, written on the GPU's
  * worker when the command has run, so it records what really happened (also for {@code block=false}).
  * Format: {@code time=... caller=... gpu=N op=... <requested values> previous=<value|unknown> outcome=ok|error ...},
- * plus {@code override=...} for a call that ran an override's commands instead of the device call.
+ * plus {@code override=...} for a call that ran an override's commands instead of the device call. A restore of a
+ * journalled setting is written the same way with {@code caller=zeusd} and {@code restore=<reason> setting=<name>}.
  */
 public final class ControlAudit {
     public static final String LOGGER = "zeusd.audit";
