@@ -71,11 +71,11 @@ final class RestoreState {
                 throw new StartupException("The state directory " + dir + " (--state-dir) is not writable; the "
                         + "restore journal needs it.");
             }
-        }
-        try {
-            policy.journal().read(); // a journal left by an earlier run is recovered at startup, flags or not
-        } catch (CorruptJournalException e) {
-            throw new StartupException(e.getMessage(), e);
+            try {
+                policy.journal().read(); // a journal left by an earlier run is recovered at startup
+            } catch (CorruptJournalException e) {
+                throw new StartupException(e.getMessage(), e);
+            }
         }
     }
 }

@@ -167,7 +167,7 @@ class RestoreSettingsIT {
         assertTrue(Files.exists(journal()), "the journal outlives the crash");
         assertTrue(Files.readString(gpuState).startsWith("150000 "), "the GPU kept the crashed daemon's limit");
 
-        ZeusdProcess zeusd = launch(); // no restore flag: a journal left behind is recovered anyway
+        ZeusdProcess zeusd = launch("--restore-on-client-exit"); // either flag recovers
         long deadline = System.nanoTime() + START.toNanos();
         Long first = null;
         while (first == null) {

@@ -216,10 +216,18 @@ final class SettingsKeeper implements AutoCloseable {
 
     /**
      * At startup, before the API opens: restores every setting a journal from an earlier run holds (that run did not
-     * stop cleanly), waiting at most {@link #RECOVERY_BUDGET_MS}.
+     * stop cleanly), waiting at most {@link #RECOVERY_BUDGET_MS}. Only with a restore flag on: without, zeusd behaves
+     * exactly as the original and leaves the file alone.
      */
     void recoverFromCrash() {
         if (journal == null) {
+            return;
+        }
+        if (!policy.journals()) {
+            if (journal.exists()) {
+                LOG.warnf("%s holds settings from an earlier run, but neither --restore-on-shutdown nor "
+                        + "--restore-on-client-exit is on: leaving them and the file as they are", journal.file());
+            }
             return;
         }
         List<Original> found = journal.read();

@@ -210,13 +210,25 @@ class SettingsRestoreTest {
         backend.devices().get(1).setPersistenceMode(true);
         journal().write(List.of(new Original(0, Setting.POWER_LIMIT, ORIGINAL),
                 new Original(1, Setting.PERSISTENCE_MODE, false)));
-        try (GpuService gpus = service(false, false)) {
+        try (GpuService gpus = service(false, true)) {
             gpus.recoverFromCrash();
             assertEquals(ORIGINAL, gpu0.powerLimitMw());
             assertFalse(backend.devices().get(1).persistenceMode());
             assertFalse(journal().exists());
             assertEquals(2, gpus.restoredSettings(RestoreReason.CRASH_RECOVERY));
         }
+    }
+
+    @Test
+    void withTheFlagsOffAJournalIsLeftAlone() throws Exception {
+        gpu0.setPowerLimitMw(140_000);
+        List<Original> left = List.of(new Original(0, Setting.POWER_LIMIT, ORIGINAL));
+        journal().write(left);
+        try (GpuService gpus = service(false, false)) {
+            gpus.recoverFromCrash();
+            assertEquals(140_000, gpu0.powerLimitMw(), "the original zeusd's behaviour: nothing restored");
+        }
+        assertEquals(left, journal().read());
     }
 
     @Test
