@@ -1,5 +1,6 @@
 package dev.zeusd.api;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -106,7 +107,7 @@ public class GpuControlResource {
     private CompletionStage<Response> run(String gpuIds, String block, GpuCommand command) {
         var ids = scope.gpus(gpuIds, DeviceIds.forWrite(GPU_IDS, gpuIds, gpus.ids()));
         boolean wait = QueryParams.requireBool(BLOCK, block);
-        var client = gpus.restoresOnClientExit() ? callerIdentity.clientProcess() : java.util.Optional.<ClientProcess>empty();
+        Optional<ClientProcess> client = gpus.restoresOnClientExit() ? callerIdentity.clientProcess() : Optional.empty();
         return gpus.control(ids, command, wait, callerIdentity.auditName(), client)
                 .thenApply(done -> Response.ok().build());
     }

@@ -117,7 +117,8 @@ class RestoreSettingsIT {
         job.exit();
         millisUntil(ORIGINAL, 1000);
         assertTrue(zeusd.stderr().lines().anyMatch(l -> l.contains("caller=zeusd gpu=0 op=set_power_limit "
-                + "power_limit_mw=300000 previous=150000 outcome=ok restore=client_exit")), zeusd.stderr());
+                + "power_limit_mw=300000 previous=150000 outcome=ok restore=client_exit setting=power_limit_mw")),
+                zeusd.stderr());
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + management + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(metrics.contains("zeusd_restored_settings_total{reason=\"client_exit\"} 1.0"), metrics);

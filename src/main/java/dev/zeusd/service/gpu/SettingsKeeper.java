@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -181,11 +182,14 @@ final class SettingsKeeper implements AutoCloseable {
             return true;
         }
         GpuCommand command = key.setting().restoreCommand(original);
+        Map<String, String> context = new LinkedHashMap<>(); // a fixed order: the line is read by people and tools
+        context.put("restore", reason.label());
+        context.put("setting", key.setting().journalName());
         RuntimeException failure = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
                 ControlAudit.runAudited(gpuId, gpu, command, "zeusd", overrides, () -> {
-                }, Map.of("restore", reason.label(), "setting", key.setting().journalName()));
+                }, context);
                 failure = null;
                 break;
             } catch (RuntimeException e) {
