@@ -8,6 +8,9 @@
  *                           fault is no_permission, not_supported or unknown, e.g. "1:no_permission,2:unknown"
  *   FAKE_NVML_INIT_FAILS    if set, nvmlInit_v2 fails with NVML_ERROR_DRIVER_NOT_LOADED
  *   FAKE_NVML_NO_ENERGY     index of a GPU without a total-energy counter (pre-Volta): NVML_ERROR_NOT_SUPPORTED
+ *   FAKE_NVML_STATE_FILE    if set, the settings (power limit, persistence mode, locked clocks) of every GPU are
+ *                           loaded from this file at init and saved to it after every change, so that they outlive
+ *                           the process as a real GPU's do (restart and crash tests)
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -62,6 +65,39 @@ static long power_reads;
 static long init_calls;
 static long shutdown_calls;
 
+/* One line per GPU: "power_limit_mw persistence gpu_min gpu_max mem_min mem_max". */
+static void load_state(void) {
+    const char *path = getenv("FAKE_NVML_STATE_FILE");
+    FILE *f = path ? fopen(path, "r") : NULL;
+    if (!f) return;
+    for (unsigned int i = 0; i < device_count; i++) {
+        struct fake_device *d = &devices[i];
+        if (fscanf(f, "%u %u %u %u %u %u", &d->power_limit_mw, &d->persistence, &d->gpu_clock_min,
+                   &d->gpu_clock_max, &d->mem_clock_min, &d->mem_clock_max) != 6) break;
+    }
+    fclose(f);
+}
+
+static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void save_state(void) {
+    const char *path = getenv("FAKE_NVML_STATE_FILE");
+    if (!path) return;
+    pthread_mutex_lock(&state_lock);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        pthread_mutex_unlock(&state_lock);
+        return;
+    }
+    for (unsigned int i = 0; i < device_count; i++) {
+        struct fake_device *d = &devices[i];
+        fprintf(f, "%u %u %u %u %u %u\n", d->power_limit_mw, d->persistence, d->gpu_clock_min, d->gpu_clock_max,
+                d->mem_clock_min, d->mem_clock_max);
+    }
+    fclose(f);
+    pthread_mutex_unlock(&state_lock);
+}
+
 static nvmlReturn_t parse_fault(const char *name) {
     if (strncmp(name, "no_permission", 13) == 0) return NVML_ERROR_NO_PERMISSION;
     if (strncmp(name, "not_supported", 13) == 0) return NVML_ERROR_NOT_SUPPORTED;
@@ -91,6 +127,7 @@ static void setup_devices(void) {
     }
     const char *no_energy = getenv("FAKE_NVML_NO_ENERGY");
     if (no_energy && (unsigned int) atoi(no_energy) < device_count) devices[atoi(no_energy)].no_energy = 1;
+    load_state();
 }
 
 nvmlReturn_t nvmlInit_v2(void) {
@@ -193,6 +230,7 @@ nvmlReturn_t nvmlDeviceSetPowerManagementLimit(nvmlDevice_t d, unsigned int limi
     CHECK_WRITE(d);
     if (limit < 100000 || limit > 300000) return NVML_ERROR_INVALID_ARGUMENT;
     d->power_limit_mw = limit;
+    save_state();
     return NVML_SUCCESS;
 }
 
@@ -200,6 +238,7 @@ nvmlReturn_t nvmlDeviceSetPersistenceMode(nvmlDevice_t d, int mode) {
     CHECK_WRITE(d);
     if (mode != 0 && mode != 1) return NVML_ERROR_INVALID_ARGUMENT;
     d->persistence = (unsigned int) mode;
+    save_state();
     return NVML_SUCCESS;
 }
 
@@ -208,6 +247,7 @@ nvmlReturn_t nvmlDeviceSetGpuLockedClocks(nvmlDevice_t d, unsigned int min, unsi
     if (min > max) return NVML_ERROR_INVALID_ARGUMENT;
     d->gpu_clock_min = min;
     d->gpu_clock_max = max;
+    save_state();
     return NVML_SUCCESS;
 }
 
@@ -216,6 +256,7 @@ nvmlReturn_t nvmlDeviceResetGpuLockedClocks(nvmlDevice_t d) {
     d->reset_calls++;
     CHECK_WRITE(d);
     d->gpu_clock_min = d->gpu_clock_max = 0;
+    save_state();
     return NVML_SUCCESS;
 }
 
@@ -224,6 +265,7 @@ nvmlReturn_t nvmlDeviceSetMemoryLockedClocks(nvmlDevice_t d, unsigned int min, u
     if (min > max) return NVML_ERROR_INVALID_ARGUMENT;
     d->mem_clock_min = min;
     d->mem_clock_max = max;
+    save_state();
     return NVML_SUCCESS;
 }
 
@@ -232,6 +274,7 @@ nvmlReturn_t nvmlDeviceResetMemoryLockedClocks(nvmlDevice_t d) {
     d->reset_calls++;
     CHECK_WRITE(d);
     d->mem_clock_min = d->mem_clock_max = 0;
+    save_state();
     return NVML_SUCCESS;
 }
 

@@ -1,11 +1,13 @@
 package dev.zeusd.api;
 
 import java.io.IOException;
+import java.util.Optional;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 
 import dev.zeusd.auth.CurrentCaller;
+import dev.zeusd.service.gpu.restore.ClientProcess;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.PeerCredentials;
 import io.vertx.core.http.HttpServerRequest;
@@ -29,6 +31,19 @@ public class CallerIdentity {
 
     String auditName() {
         return caller.get().map(c -> "sub=" + c.subject()).orElseGet(() -> peer(routing.request()));
+    }
+
+    /** The calling process, on the Unix socket only (SO_PEERCRED); with its start time read now, while it runs. */
+    Optional<ClientProcess> clientProcess() {
+        if (routing.request().connection() instanceof ConnectionBase connection
+                && connection.channel() instanceof EpollDomainSocketChannel channel) {
+            try {
+                return ClientProcess.of(channel.peerCredentials().pid());
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     private static String peer(HttpServerRequest request) {

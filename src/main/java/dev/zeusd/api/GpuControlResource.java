@@ -1,5 +1,6 @@
 package dev.zeusd.api;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.service.gpu.GpuCommand;
 import dev.zeusd.service.gpu.GpuService;
+import dev.zeusd.service.gpu.restore.ClientProcess;
 
 /**
  * GPU settings ({@code gpu-control}). Success is 200 with an empty body, as in the original. The role is on the
@@ -105,6 +107,8 @@ public class GpuControlResource {
     private CompletionStage<Response> run(String gpuIds, String block, GpuCommand command) {
         var ids = scope.gpus(gpuIds, DeviceIds.forWrite(GPU_IDS, gpuIds, gpus.ids()));
         boolean wait = QueryParams.requireBool(BLOCK, block);
-        return gpus.control(ids, command, wait, callerIdentity.auditName()).thenApply(done -> Response.ok().build());
+        Optional<ClientProcess> client = gpus.restoresOnClientExit() ? callerIdentity.clientProcess() : Optional.empty();
+        return gpus.control(ids, command, wait, callerIdentity.auditName(), client)
+                .thenApply(done -> Response.ok().build());
     }
 }

@@ -116,6 +116,18 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
                     + "otherwise: anyone who reaches the port could change power limits and clocks)")
     Boolean allowUnauthenticatedControl;
 
+    @Option(names = "--state-dir", paramLabel = "<DIR>",
+            description = "Directory of the restore journal (the original values of the settings zeusd changed)")
+    String stateDir;
+
+    @Option(names = "--restore-on-shutdown",
+            description = "On a clean stop, put every GPU setting zeusd changed back to its original value")
+    Boolean restoreOnShutdown;
+
+    @Option(names = "--restore-on-client-exit",
+            description = "[UDS mode] When the process that last changed a GPU setting exits, put the setting back")
+    Boolean restoreOnClientExit;
+
     @Override
     public Integer call() {
         exportFlagsAsConfig(spec.commandLine().getParseResult());

@@ -83,6 +83,18 @@ public interface ZeusdConfig {
     @WithDefault("false")
     boolean allowUnauthenticatedControl();
 
+    /** Where the restore journal lives (see the README, "Restoring settings"). */
+    @WithDefault("/var/lib/zeusd")
+    String stateDir();
+
+    /** On a clean stop, put every setting zeusd changed back to its original. */
+    @WithDefault("false")
+    boolean restoreOnShutdown();
+
+    /** When the process that last changed a setting over the Unix socket exits, put it back. */
+    @WithDefault("false")
+    boolean restoreOnClientExit();
+
     default Set<ApiGroup> enabledGroups() {
         List<ApiGroup> groups = enable();
         return groups.isEmpty() ? EnumSet.noneOf(ApiGroup.class) : EnumSet.copyOf(groups);

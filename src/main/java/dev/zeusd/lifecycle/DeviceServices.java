@@ -15,6 +15,7 @@ import dev.zeusd.device.gpu.sim.SimulatedGpuBackend;
 import dev.zeusd.service.cpu.CpuService;
 import dev.zeusd.service.gpu.GpuService;
 import dev.zeusd.service.gpu.override.CommandOverrides;
+import dev.zeusd.service.gpu.restore.CorruptJournalException;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -36,7 +37,14 @@ public class DeviceServices {
                     : RealBackends.gpus(config);
             LOG.infof("GPUs: %d (%s)", backend.devices().size(), backend.name());
         }
-        return new GpuService(backend, commandOverrides(config));
+        GpuService gpus = new GpuService(backend, commandOverrides(config), RestoreState.policy(config));
+        try {
+            gpus.recoverFromCrash(); // before the API opens: Quarkus binds the listener after the startup beans
+        } catch (CorruptJournalException e) {
+            gpus.close();
+            throw new StartupException(e.getMessage());
+        }
+        return gpus;
     }
 
     /** The overrides, with what they mean for privileges spelled out in the log. */

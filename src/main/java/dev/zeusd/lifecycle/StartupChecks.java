@@ -30,6 +30,7 @@ public final class StartupChecks {
             SigningKeyFile.requireReadable(Path.of(path));
             SigningKey.read(Path.of(path));
         });
+        RestoreState.verify(config);
         if (config.mode() == TransportMode.UDS) {
             SocketFile.parsePermissions(config.socketPermissions());
             SocketFile.prepare(Path.of(config.socketPath()));

@@ -13,6 +13,7 @@ import dev.zeusd.service.cpu.CpuService;
 import dev.zeusd.service.cpu.EnergySample;
 import dev.zeusd.service.cpu.PowerMw;
 import dev.zeusd.service.gpu.GpuService;
+import dev.zeusd.service.gpu.restore.RestoreReason;
 import dev.zeusd.streaming.PowerStreams;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -81,6 +82,15 @@ public class DeviceMetrics {
                 .tags("version", BuildVersion.get(), "java", System.getProperty("java.version"), "backend",
                         gpus.backendName())
                 .register(registry);
+        for (RestoreReason reason : RestoreReason.values()) {
+            FunctionCounter.builder("zeusd.restored.settings", gpus, g -> g.restoredSettings(reason))
+                    .tag("reason", reason.label())
+                    .description("GPU settings put back to their original value (client_exit, shutdown, crash_recovery)")
+                    .register(registry);
+            FunctionCounter.builder("zeusd.restore.failures", gpus, g -> g.failedRestores(reason))
+                    .tag("reason", reason.label()).description("GPU settings that could not be put back (after a retry)")
+                    .register(registry);
+        }
         Gauge.builder("zeusd.stream.subscribers", streams, PowerStreams::gpuSubscribers).tag("device", "gpu")
                 .description("Clients connected to the power stream of this device type").register(registry);
         Gauge.builder("zeusd.stream.subscribers", streams, PowerStreams::cpuSubscribers).tag("device", "cpu")

@@ -111,12 +111,12 @@ class HelmChartTest {
         assertEquals("metrics", container.at("/readinessProbe/httpGet/port").asText());
         assertEquals("0.0.0.0:9464", chart.arg("--management-bind-address"));
         assertEquals(0, chart.podSpec().at("/securityContext/runAsUser").asInt(-1));
-        // every mount of the host is read-only, except the socket directory and AMD's device nodes (opened
-        // read-write, which a read-only mount refuses)
+        // every mount of the host is read-only, except the socket directory, the restore journal's directory and
+        // AMD's device nodes (opened read-write, which a read-only mount refuses)
         for (JsonNode mount : container.path("volumeMounts")) {
             JsonNode volume = chart.volume(mount.path("name").asText());
             assertNotNull(volume, "mount without volume: " + mount);
-            if (volume.has("hostPath") && !List.of("socket-dir", "kfd", "dri").contains(mount.path("name").asText())) {
+            if (volume.has("hostPath") && !List.of("socket-dir", "state-dir", "kfd", "dri").contains(mount.path("name").asText())) {
                 assertTrue(mount.path("readOnly").asBoolean(), "host mount not read-only: " + mount);
             }
         }
@@ -257,6 +257,26 @@ class HelmChartTest {
         assertNull(chart.volume("nvml"));
         assertEquals("auto", RenderedChart.render(t -> t).arg("--gpu-backend"));
         assertNull(RenderedChart.render(t -> t).volume("kfd"), "AMD devices only with gpuBackend amdsmi");
+    }
+
+    @Test
+    void restoreKeepsTheJournalOnTheNodeAndSeesTheClientsProcesses() {
+        RenderedChart chart = scenario("restore");
+        assertEquals("/var/lib/zeusd", chart.arg("--state-dir"));
+        assertTrue(chart.args().containsAll(List.of("--restore-on-shutdown", "--restore-on-client-exit")));
+        assertEquals("/var/lib/zeusd", chart.volume("state-dir").at("/hostPath/path").asText());
+        assertEquals("DirectoryOrCreate", chart.volume("state-dir").at("/hostPath/type").asText());
+        assertEquals("/var/lib/zeusd", chart.mount("state-dir").path("mountPath").asText());
+        assertTrue(chart.podSpec().path("hostPID").asBoolean(), "client pids of other pods");
+        RenderedChart defaults = RenderedChart.render(t -> t);
+        assertNull(defaults.arg("--state-dir"), "off by default: nothing restored, nothing mounted");
+        assertNull(defaults.volume("state-dir"));
+        assertTrue(defaults.podSpec().path("hostPID").isMissingNode());
+        RenderedChart shutdownOnly = RenderedChart.render(t -> t.set("restore.onShutdown", true));
+        assertTrue(shutdownOnly.podSpec().path("hostPID").isMissingNode(), "only client exit needs the host's pids");
+        Exception tcp = assertThrows(Exception.class, () -> RenderedChart.render(t -> t.set("restore.onClientExit",
+                true).set("transport.mode", "tcp").set("enable[0]", "gpu-read")));
+        assertTrue(tcp.getMessage().contains("restore.onClientExit needs the Unix socket"), tcp.getMessage());
     }
 
     @Test

@@ -29,6 +29,7 @@ class SystemdUnitTest {
     static final Path OVERRIDES_DROP_IN = Path.of("packaging/systemd/zeusd-overrides.conf");
     static final Path AMD_DROP_IN = Path.of("packaging/systemd/amd-gpus.conf");
     static final String INSTALLED_LAUNCHER = "/opt/zeusd/bin/zeusd";
+    static final Path RESTORE_DROP_IN = Path.of("packaging/systemd/restore-on-client-exit.conf");
     /** The original zeusd's unit scores 3.1 on this machine; ours must do better than that. */
     static final double MAX_EXPOSURE = 3.0;
 
@@ -91,6 +92,26 @@ class SystemdUnitTest {
         assertFalse(verify.contains("Unknown key") || verify.contains("Failed to parse"), verify);
         String report = run("env", unitPath, "systemd-analyze", "security", "--offline=true", "--no-pager", unit.toString());
         assertTrue(report.contains("Service runs under a static non-root user identity"), "drop-in not applied:\n" + report);
+        Matcher score = Pattern.compile("Overall exposure level for zeusd\\.service: (\\d+\\.\\d+)").matcher(report);
+        assertTrue(score.find() && Double.parseDouble(score.group(1)) <= MAX_EXPOSURE, report);
+    }
+
+    /** The journal's directory exists and is writable; the client-exit drop-in lets zeusd see its clients. */
+    @Test
+    void restoreHasItsStateDirectoryAndTheClientExitDropInKeepsTheScore() throws Exception {
+        String unit = Files.readString(UNIT);
+        assertTrue(unit.contains("\nStateDirectory=zeusd\n"), unit);
+        List<String> directives = Files.readString(RESTORE_DROP_IN).lines()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        assertEquals(List.of("[Service]", "ProtectProc=default"), directives);
+        Path units = Files.createTempDirectory("zeusd-units");
+        Path copy = Files.copy(UNIT, units.resolve("zeusd.service"));
+        Files.copy(RESTORE_DROP_IN, Files.createDirectory(units.resolve("zeusd.service.d")).resolve("restore.conf"));
+        String unitPath = "SYSTEMD_UNIT_PATH=" + units + ":";
+        String verify = run("env", unitPath, "systemd-analyze", "verify", "--man=no", copy.toString());
+        assertFalse(verify.contains("Unknown key") || verify.contains("Failed to parse"), verify);
+        String report = run("env", unitPath, "systemd-analyze", "security", "--offline=true", "--no-pager",
+                copy.toString());
         Matcher score = Pattern.compile("Overall exposure level for zeusd\\.service: (\\d+\\.\\d+)").matcher(report);
         assertTrue(score.find() && Double.parseDouble(score.group(1)) <= MAX_EXPOSURE, report);
     }

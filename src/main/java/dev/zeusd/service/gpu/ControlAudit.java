@@ -22,7 +22,8 @@ import io.micrometer.core.instrument.Metrics;
  * The audit trail: exactly one line per control call per GPU on the {@code zeusd.audit} logger, written on the GPU's
  * worker when the command has run, so it records what really happened (also for {@code block=false}).
  * Format: {@code time=... caller=... gpu=N op=... <requested values> previous=<value|unknown> outcome=ok|error ...},
- * plus {@code override=...} for a call that ran an override's commands instead of the device call.
+ * plus {@code override=...} for a call that ran an override's commands instead of the device call. A restore of a
+ * journalled setting is written the same way with {@code caller=zeusd} and {@code restore=<reason> setting=<name>}.
  */
 public final class ControlAudit {
     public static final String LOGGER = "zeusd.audit";
@@ -37,28 +38,47 @@ public final class ControlAudit {
      * (each command run with its status) and, on failure, the failed command's {@code stdout} and {@code stderr}.
      */
     static void runAudited(int gpuId, GpuDevice gpu, GpuCommand command, String caller, CommandOverrides overrides) {
+        runAudited(gpuId, gpu, command, caller, overrides, () -> {
+        }, Map.of());
+    }
+
+    /**
+     * As {@link #runAudited(int, GpuDevice, GpuCommand, String, CommandOverrides)}, with {@code writeAhead} run
+     * first (the restore journal; its failure fails the call, audited) and {@code context} fields added to the line.
+     */
+    static void runAudited(int gpuId, GpuDevice gpu, GpuCommand command, String caller, CommandOverrides overrides,
+            Runnable writeAhead, Map<String, String> context) {
         String previous = readPrevious(gpu, command);
         Optional<CommandOverride> override = overrides.forOperation(command.operation());
         try {
-            Map<String, String> extra = Map.of();
+            writeAhead.run();
+            Map<String, String> extra = context;
             if (override.isPresent()) {
                 Map<String, String> values = new HashMap<>(command.placeholderValues());
                 values.put(OverridableOperation.GPU_ID, Integer.toString(gpuId));
-                extra = Map.of("override", override.get().run(values));
+                extra = new LinkedHashMap<>(context);
+                extra.put("override", override.get().run(values));
             } else {
                 command.execute(gpu);
             }
             log(gpuId, command, caller, previous, "ok", null, null, extra);
         } catch (OverrideCommandFailed e) {
-            log(gpuId, command, caller, previous, "error", e.kind().httpStatus(), e.summary(), e.auditFields());
+            log(gpuId, command, caller, previous, "error", e.kind().httpStatus(), e.summary(),
+                    merged(context, e.auditFields()));
             throw e;
         } catch (DeviceException e) {
-            log(gpuId, command, caller, previous, "error", e.kind().httpStatus(), e.getMessage(), Map.of());
+            log(gpuId, command, caller, previous, "error", e.kind().httpStatus(), e.getMessage(), context);
             throw e;
         } catch (RuntimeException e) {
-            log(gpuId, command, caller, previous, "error", 500, e.toString(), Map.of());
+            log(gpuId, command, caller, previous, "error", 500, e.toString(), context);
             throw e;
         }
+    }
+
+    private static Map<String, String> merged(Map<String, String> first, Map<String, String> second) {
+        Map<String, String> all = new LinkedHashMap<>(first);
+        all.putAll(second);
+        return all;
     }
 
     /**
