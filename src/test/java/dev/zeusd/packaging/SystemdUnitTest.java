@@ -105,7 +105,7 @@ class SystemdUnitTest {
                 .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
         assertEquals(List.of("[Service]", "ProtectProc=default"), directives);
         Path units = Files.createTempDirectory("zeusd-units");
-        Path copy = Files.copy(UNIT, units.resolve("zeusd.service"));
+        Path copy = Files.writeString(units.resolve("zeusd.service"), unitWithSourceLauncher());
         Files.copy(RESTORE_DROP_IN, Files.createDirectory(units.resolve("zeusd.service.d")).resolve("restore.conf"));
         String unitPath = "SYSTEMD_UNIT_PATH=" + units + ":";
         String verify = run("env", unitPath, "systemd-analyze", "verify", "--man=no", copy.toString());
