@@ -20,6 +20,7 @@ import io.smallrye.mutiny.Uni;
 public class AuthOffGrantsEnabledGroups implements SecurityIdentityAugmentor {
     private final Authenticator authenticator;
     private final EnabledGroups enabledGroups;
+    private volatile SecurityIdentity granted;
 
     @Inject
     public AuthOffGrantsEnabledGroups(Authenticator authenticator, EnabledGroups enabledGroups) {
@@ -32,12 +33,20 @@ public class AuthOffGrantsEnabledGroups implements SecurityIdentityAugmentor {
         if (authenticator.enabled() || !identity.isAnonymous()) {
             return Uni.createFrom().item(identity);
         }
-        QuarkusSecurityIdentity.Builder everything = QuarkusSecurityIdentity.builder(identity);
+        SecurityIdentity everything = granted;
+        if (everything == null) {
+            everything = granted = grantEnabledGroups(identity);
+        }
+        return Uni.createFrom().item(everything);
+    }
+
+    private SecurityIdentity grantEnabledGroups(SecurityIdentity anonymous) {
+        QuarkusSecurityIdentity.Builder everything = QuarkusSecurityIdentity.builder(anonymous);
         for (ApiGroup group : ApiGroup.values()) {
             if (enabledGroups.contains(group)) {
                 everything.addRole(group.wireName());
             }
         }
-        return Uni.createFrom().item(everything.build());
+        return everything.build();
     }
 }
