@@ -7,9 +7,10 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
+import dev.zeusd.auth.Authenticator;
 import dev.zeusd.auth.Caller;
 import dev.zeusd.auth.CurrentCaller;
 
@@ -17,13 +18,19 @@ import dev.zeusd.auth.CurrentCaller;
  * The devices this request's token may use ({@code gpu_ids} / {@code cpu_ids} claims; tokens without them, and auth
  * off, may use all). Applied where a resource has resolved its ids: named devices outside the token's are 403, and
  * "all devices" (no ids given) means the token's devices.
+ *
+ * <p>A singleton that asks for the caller only with auth on: with auth off there is no token to limit anything, and
+ * not touching the request-scoped caller spares every read two bean instances (measured with auth off: 26.5 → 25.6 KB
+ * per {@code get_power}).
  */
-@RequestScoped
+@Singleton
 public class DeviceScope {
+    private final Authenticator authenticator;
     private final CurrentCaller currentCaller;
 
     @Inject
-    public DeviceScope(CurrentCaller currentCaller) {
+    public DeviceScope(Authenticator authenticator, CurrentCaller currentCaller) {
+        this.authenticator = authenticator;
         this.currentCaller = currentCaller;
     }
 
@@ -39,6 +46,9 @@ public class DeviceScope {
 
     private SortedSet<Integer> limit(String kind, String claim, Function<Caller, SortedSet<Integer>> limitOf,
             String named, SortedSet<Integer> resolved) {
+        if (!authenticator.enabled()) {
+            return resolved;
+        }
         Caller caller = currentCaller.get().orElse(null);
         SortedSet<Integer> allowed = caller == null ? null : limitOf.apply(caller);
         if (allowed == null) {
