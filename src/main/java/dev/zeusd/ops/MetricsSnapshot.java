@@ -1,11 +1,12 @@
 package dev.zeusd.ops;
 
+import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.zeusd.device.GpuDevice;
 import dev.zeusd.service.cpu.CpuService;
 import dev.zeusd.service.cpu.EnergySample;
 import dev.zeusd.service.cpu.PowerMw;
@@ -76,14 +77,18 @@ final class MetricsSnapshot {
     }
 
     private CompletableFuture<Readings> read() {
-        var gpuReadings = gpus.read(gpus.ids(),
-                (GpuDevice gpu) -> new GpuReading(gpu.powerMw(),
-                        gpu.identity().cumulativeEnergyAvailable() ? gpu.totalEnergyMj() : null, gpu.powerLimitMw()))
-                .toCompletableFuture();
+        List<Integer> withEnergy = gpus.identities().entrySet().stream()
+                .filter(e -> e.getValue().cumulativeEnergyAvailable()).map(Map.Entry::getKey).toList();
+        var gpuPower = gpus.power(gpus.ids()).toCompletableFuture();
+        var gpuEnergy = gpus.energy(withEnergy).toCompletableFuture();
+        var gpuLimit = gpus.powerLimit(gpus.ids()).toCompletableFuture();
         var power = cpus.power(cpus.ids()).toCompletableFuture();
         var energy = cpus.cumulativeEnergy(cpus.ids()).toCompletableFuture();
-        return CompletableFuture.allOf(gpuReadings, power, energy).thenApply(done -> {
-            Readings readings = new Readings(gpuReadings.join(), power.join(), energy.join());
+        return CompletableFuture.allOf(gpuPower, gpuEnergy, gpuLimit, power, energy).thenApply(done -> {
+            SortedMap<Integer, GpuReading> gpuReadings = new TreeMap<>();
+            gpuPower.join().forEach((id, powerMw) -> gpuReadings.put(id,
+                    new GpuReading(powerMw, gpuEnergy.join().get(id), gpuLimit.join().get(id))));
+            Readings readings = new Readings(gpuReadings, power.join(), energy.join());
             synchronized (this) {
                 latest = readings;
                 pending = null;
