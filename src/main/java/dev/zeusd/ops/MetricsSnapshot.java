@@ -1,7 +1,5 @@
 package dev.zeusd.ops;
 
-import java.util.List;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import dev.zeusd.service.cpu.CpuService;
 import dev.zeusd.service.cpu.EnergySample;
 import dev.zeusd.service.cpu.PowerMw;
+import dev.zeusd.service.gpu.GpuReading;
 import dev.zeusd.service.gpu.GpuService;
 import io.vertx.core.Context;
 
@@ -20,10 +19,6 @@ import io.vertx.core.Context;
 final class MetricsSnapshot {
     static final long MAX_AGE_NANOS = 1_000_000_000L;
     private static final long TIMEOUT_MS = 2000;
-
-    /** {@code energyMj} is null for a GPU without a total-energy counter. */
-    record GpuReading(long powerMw, Long energyMj, long powerLimitMw) {
-    }
 
     record Readings(SortedMap<Integer, GpuReading> gpus, SortedMap<Integer, PowerMw> cpuPower,
             SortedMap<Integer, EnergySample> cpuEnergy) {
@@ -77,18 +72,11 @@ final class MetricsSnapshot {
     }
 
     private CompletableFuture<Readings> read() {
-        List<Integer> withEnergy = gpus.identities().entrySet().stream()
-                .filter(e -> e.getValue().cumulativeEnergyAvailable()).map(Map.Entry::getKey).toList();
-        var gpuPower = gpus.power(gpus.ids()).toCompletableFuture();
-        var gpuEnergy = gpus.energy(withEnergy).toCompletableFuture();
-        var gpuLimit = gpus.powerLimit(gpus.ids()).toCompletableFuture();
+        var gpuReadings = gpus.readings(gpus.ids()).toCompletableFuture();
         var power = cpus.power(cpus.ids()).toCompletableFuture();
         var energy = cpus.cumulativeEnergy(cpus.ids()).toCompletableFuture();
-        return CompletableFuture.allOf(gpuPower, gpuEnergy, gpuLimit, power, energy).thenApply(done -> {
-            SortedMap<Integer, GpuReading> gpuReadings = new TreeMap<>();
-            gpuPower.join().forEach((id, powerMw) -> gpuReadings.put(id,
-                    new GpuReading(powerMw, gpuEnergy.join().get(id), gpuLimit.join().get(id))));
-            Readings readings = new Readings(gpuReadings, power.join(), energy.join());
+        return CompletableFuture.allOf(gpuReadings, power, energy).thenApply(done -> {
+            Readings readings = new Readings(gpuReadings.join(), power.join(), energy.join());
             synchronized (this) {
                 latest = readings;
                 pending = null;

@@ -29,9 +29,15 @@ import dev.zeusd.service.gpu.restore.RestorePolicy;
 import dev.zeusd.service.gpu.restore.RestoreReason;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-/** Reads and controls GPUs through their serial workers. */
+/**
+ * Reads and controls GPUs, each call on the GPU's own worker ({@link DeviceWorkers}): every GPU endpoint goes
+ * resource, here, the worker, {@link GpuDevice}. A read is one typed call per GPU. A control call runs on the worker
+ * as {@link #runTracked}: the {@link ControlAudit} line wraps the journalling of the original setting and the device
+ * call (or the override's commands), and the {@link SettingsKeeper} then records who owns the new setting.
+ */
 public final class GpuService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GpuService.class);
+
     private final GpuBackend backend;
     private final DeviceWorkers<GpuDevice> workers;
     private final CommandOverrides overrides;
@@ -117,6 +123,12 @@ public final class GpuService implements AutoCloseable {
 
     public CompletionStage<SortedMap<Integer, Boolean>> persistenceMode(Collection<Integer> ids) {
         return read(ids, GpuDevice::persistenceMode);
+    }
+
+    /** Power, energy (where the GPU counts it) and power limit, in one call per GPU: for the metrics. */
+    public CompletionStage<SortedMap<Integer, GpuReading>> readings(Collection<Integer> ids) {
+        return read(ids, gpu -> new GpuReading(gpu.powerMw(),
+                gpu.identity().cumulativeEnergyAvailable() ? gpu.totalEnergyMj() : null, gpu.powerLimitMw()));
     }
 
     private <T> CompletionStage<SortedMap<Integer, T>> read(Collection<Integer> ids, Function<GpuDevice, T> call) {
