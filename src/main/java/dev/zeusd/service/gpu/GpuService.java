@@ -205,7 +205,7 @@ public final class GpuService implements AutoCloseable {
         return keeper;
     }
 
-    /** Calls made on the GPU devices since start, for tests and metrics. */
+    /** GPU calls that failed with a fault (not a refused request) since start, for metrics. */
     public long deviceFaultCount() {
         return workers.faultCount();
     }
@@ -215,6 +215,7 @@ public final class GpuService implements AutoCloseable {
         return backend.name();
     }
 
+    /** Calls made on the GPU devices since start, for tests and metrics. */
     public long deviceCallCount() {
         return workers.callCount();
     }
