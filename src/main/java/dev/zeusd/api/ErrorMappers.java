@@ -1,7 +1,6 @@
 package dev.zeusd.api;
 
 import java.io.IOException;
-import java.util.concurrent.CompletionException;
 
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -53,22 +52,6 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
         return error(e.getResponse().getStatus(), e.getMessage());
-    }
-
-    /** Failed asynchronous results arrive wrapped; answer for what is inside. */
-    @ServerExceptionMapper
-    public Response completion(CompletionException e, HttpServerRequest request) {
-        Throwable cause = e.getCause();
-        if (cause instanceof DeviceFailures failures) {
-            return deviceFailures(failures);
-        }
-        if (cause instanceof DeviceException device) {
-            return deviceError(device);
-        }
-        if (cause instanceof ApiException api) {
-            return apiError(api);
-        }
-        return internal(cause == null ? e : cause, request);
     }
 
     @ServerExceptionMapper

@@ -63,7 +63,7 @@ public class RawKeyJwtFactory extends JWTCallerPrincipalFactory {
             claims = consumer.processToClaims(token);
         } catch (InvalidJwtException e) {
             if (e.hasErrorCode(ErrorCodes.EXPIRED)) {
-                throw new TokenRejected(TokenRejected.Reason.EXPIRED, "expired token: issue a new one");
+                throw new TokenRejected("expired token: issue a new one");
             }
             throw TokenRejected.invalid(firstReason(e));
         }

@@ -2,7 +2,8 @@ package dev.zeusd.device;
 
 /**
  * One GPU. Implementations are not thread-safe: the service layer calls each device only from that device's own
- * serial worker. Every method may throw {@link DeviceException}.
+ * serial worker ({@code DeviceWorkers}), except {@link #identity()}, which is fixed when the backend opens the device.
+ * Every method may throw {@link DeviceException}.
  */
 public interface GpuDevice {
     /** Name, PCI address and capabilities, fixed when the backend opened the device. */

@@ -13,6 +13,7 @@ import dev.zeusd.device.GpuBackend;
 import dev.zeusd.device.cpu.sim.SimulatedCpuBackend;
 import dev.zeusd.device.gpu.sim.SimulatedGpuBackend;
 import dev.zeusd.service.cpu.CpuService;
+import dev.zeusd.service.gpu.ControlAudit;
 import dev.zeusd.service.gpu.GpuService;
 import dev.zeusd.service.gpu.override.CommandOverrides;
 import dev.zeusd.service.gpu.restore.CorruptJournalException;
@@ -30,14 +31,14 @@ public class DeviceServices {
     @Produces
     @Singleton
     @Startup
-    GpuService gpuService(ZeusdConfig config) {
+    GpuService gpuService(ZeusdConfig config, ControlAudit audit) {
         GpuBackend backend = GpuBackend.none();
         if (config.gpusNeeded()) {
             backend = config.simulate() ? new SimulatedGpuBackend(SimulatedGpuBackend.DEFAULT_GPU_COUNT, System::nanoTime)
                     : RealBackends.gpus(config);
             LOG.infof("GPUs: %d (%s)", backend.devices().size(), backend.name());
         }
-        GpuService gpus = new GpuService(backend, commandOverrides(config), RestoreState.policy(config));
+        GpuService gpus = new GpuService(backend, commandOverrides(config), RestoreState.policy(config), audit);
         try {
             gpus.recoverFromCrash(); // before the API opens: Quarkus binds the listener after the startup beans
         } catch (CorruptJournalException e) {

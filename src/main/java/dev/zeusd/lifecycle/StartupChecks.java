@@ -23,7 +23,7 @@ public final class StartupChecks {
         if (config.enabledGroups().isEmpty()) {
             throw new StartupException("--enable must name at least one API group.");
         }
-        // loaded here for its startup errors and the root check; DeviceServices loads it again for use
+        // loaded here for its startup errors and the root check; DeviceServices uses this same load
         boolean overridden = !GpuCommandOverridesFile.load(config).overrides().isEmpty();
         PrivilegeCheck.verify(config, overridden);
         config.signingKeyPath().ifPresent(path -> {

@@ -12,6 +12,7 @@ import dev.zeusd.config.BuildVersion;
 import dev.zeusd.service.cpu.CpuService;
 import dev.zeusd.service.cpu.EnergySample;
 import dev.zeusd.service.cpu.PowerMw;
+import dev.zeusd.service.gpu.GpuReading;
 import dev.zeusd.service.gpu.GpuService;
 import dev.zeusd.service.gpu.restore.RestoreReason;
 import dev.zeusd.streaming.PowerStreams;
@@ -103,8 +104,8 @@ public class DeviceMetrics {
     }
 
     private static double gpuValue(MetricsSnapshot snapshot, int id,
-            ToDoubleFunction<MetricsSnapshot.GpuReading> f) {
-        MetricsSnapshot.GpuReading reading = snapshot.get().gpus().get(id);
+            ToDoubleFunction<GpuReading> f) {
+        GpuReading reading = snapshot.get().gpus().get(id);
         return reading == null ? Double.NaN : f.applyAsDouble(reading);
     }
 

@@ -15,7 +15,6 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.zeusd.device.GpuDevice;
 import dev.zeusd.service.DeviceFailures;
 import dev.zeusd.service.cpu.CpuService;
 import dev.zeusd.service.gpu.GpuService;
@@ -58,7 +57,7 @@ public class DeviceReadiness implements HealthCheck {
             return response.down().withData("reason", "starting").build();
         }
         try {
-            gpus.read(gpus.ids(), GpuDevice::powerLimitMw).toCompletableFuture()
+            gpus.powerLimit(gpus.ids()).toCompletableFuture()
                     .get(DEVICE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             cpus.cumulativeEnergy(cpus.ids()).toCompletableFuture()
                     .get(DEVICE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

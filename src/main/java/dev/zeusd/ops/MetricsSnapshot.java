@@ -5,10 +5,10 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.zeusd.device.GpuDevice;
 import dev.zeusd.service.cpu.CpuService;
 import dev.zeusd.service.cpu.EnergySample;
 import dev.zeusd.service.cpu.PowerMw;
+import dev.zeusd.service.gpu.GpuReading;
 import dev.zeusd.service.gpu.GpuService;
 import io.vertx.core.Context;
 
@@ -19,10 +19,6 @@ import io.vertx.core.Context;
 final class MetricsSnapshot {
     static final long MAX_AGE_NANOS = 1_000_000_000L;
     private static final long TIMEOUT_MS = 2000;
-
-    /** {@code energyMj} is null for a GPU without a total-energy counter. */
-    record GpuReading(long powerMw, Long energyMj, long powerLimitMw) {
-    }
 
     record Readings(SortedMap<Integer, GpuReading> gpus, SortedMap<Integer, PowerMw> cpuPower,
             SortedMap<Integer, EnergySample> cpuEnergy) {
@@ -76,10 +72,7 @@ final class MetricsSnapshot {
     }
 
     private CompletableFuture<Readings> read() {
-        var gpuReadings = gpus.read(gpus.ids(),
-                (GpuDevice gpu) -> new GpuReading(gpu.powerMw(),
-                        gpu.identity().cumulativeEnergyAvailable() ? gpu.totalEnergyMj() : null, gpu.powerLimitMw()))
-                .toCompletableFuture();
+        var gpuReadings = gpus.readings(gpus.ids()).toCompletableFuture();
         var power = cpus.power(cpus.ids()).toCompletableFuture();
         var energy = cpus.cumulativeEnergy(cpus.ids()).toCompletableFuture();
         return CompletableFuture.allOf(gpuReadings, power, energy).thenApply(done -> {

@@ -168,8 +168,8 @@ public final class PowerFeed<R> implements AutoCloseable {
         long thisRound = ++round;
         readsOutstanding = due.size();
         for (DevicePoller<R> poller : due) {
-            // Published from the feed's own thread: the thread that completed the read (a device worker, or the
-            // inline reader that one-shot requests also wait on) must not fan a round out to every subscriber.
+            // Published from the feed's own thread: the thread that completed the read (the device's worker,
+            // which one-shot requests also wait on) must not fan a round out to every subscriber.
             poller.startRead().whenCompleteAsync((reading, error) -> finished(thisRound, poller, reading, error),
                     timer);
         }

@@ -57,7 +57,6 @@ class RawKeyJwtFactoryTest {
         assertEquals("alice", accept("{\"sub\":\"alice\",\"scopes\":[],\"exp\":" + (now() - 59) + "}").subject());
         TokenRejected late = reject(HandmadeJwt.hs256(KEY, "{\"sub\":\"alice\",\"scopes\":[],\"exp\":" + (now() - 62)
                 + "}"));
-        assertEquals(TokenRejected.Reason.EXPIRED, late.reason());
         assertEquals("expired token: issue a new one", late.getMessage());
     }
 
@@ -69,9 +68,8 @@ class RawKeyJwtFactoryTest {
         for (String padded : List.of(token + "=", token + "==", parts[0] + "=." + parts[1] + "." + parts[2],
                 parts[0] + "." + parts[1] + "==." + parts[2])) {
             TokenRejected rejected = reject(padded);
-            assertEquals(TokenRejected.Reason.INVALID, rejected.reason(), padded);
             assertEquals("invalid token: not a well-formed HS256 JWT (base64url segments carry no '=' padding)",
-                    rejected.getMessage());
+                    rejected.getMessage(), padded);
         }
     }
 

@@ -13,7 +13,6 @@ import dev.zeusd.device.CpuPackage;
 import dev.zeusd.device.DeviceErrorKind;
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.service.DeviceWorkers;
-import dev.zeusd.service.FanOut;
 
 /** Cumulative energy and power of the RAPL packages, each read on its own worker. */
 public final class CpuService implements AutoCloseable {
@@ -32,7 +31,7 @@ public final class CpuService implements AutoCloseable {
                 .collect(Collectors.toMap(CpuPackage::index, p -> new PackageEnergy(p, nanoClock)));
         this.workers = new DeviceWorkers<>("rapl", byId);
         // The first sample anchors every counter before the guard or any client reads it.
-        FanOut.all(workers, workers.ids(), PackageEnergy::sample).toCompletableFuture().join();
+        workers.all(workers.ids(), PackageEnergy::sample).toCompletableFuture().join();
         this.wrapGuard = new WrapGuard(workers);
     }
 
@@ -46,11 +45,11 @@ public final class CpuService implements AutoCloseable {
     }
 
     public CompletionStage<SortedMap<Integer, EnergySample>> cumulativeEnergy(Collection<Integer> ids) {
-        return FanOut.all(workers, ids, PackageEnergy::sample);
+        return workers.all(ids, PackageEnergy::sample);
     }
 
     public CompletionStage<SortedMap<Integer, PowerMw>> power(Collection<Integer> ids) {
-        return FanOut.all(workers, ids, CpuService::oneShotPower);
+        return workers.all(ids, CpuService::oneShotPower);
     }
 
     private static PowerMw oneShotPower(PackageEnergy energy) {

@@ -33,8 +33,4 @@ public final class WraparoundCounter {
         lastRawUj = rawUj;
         return extendedUj;
     }
-
-    public long valueUj() {
-        return extendedUj;
-    }
 }

@@ -1,22 +1,21 @@
 package dev.zeusd.service.gpu;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Supplier;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.GpuDevice;
-import dev.zeusd.service.gpu.override.CommandOverride;
-import dev.zeusd.service.gpu.override.CommandOverrides;
-import dev.zeusd.service.gpu.override.OverridableOperation;
 import dev.zeusd.service.gpu.override.OverrideCommandFailed;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The audit trail: exactly one line per control call per GPU on the {@code zeusd.audit} logger, written on the GPU's
@@ -24,44 +23,39 @@ import io.micrometer.core.instrument.Metrics;
  * Format: {@code time=... caller=... gpu=N op=... <requested values> previous=<value|unknown> outcome=ok|error ...},
  * plus {@code override=...} for a call that ran an override's commands instead of the device call. A restore of a
  * journalled setting is written the same way with {@code caller=zeusd} and {@code restore=<reason> setting=<name>}.
+ * Each line also counts in {@code zeusd_control_calls_total{operation,outcome}} on the injected registry.
+ *
+ * <p>
+ * The {@code previous=} value costs one extra device read per control call (for example NVML's power-limit getter
+ * before the setter). We keep it: control calls are rare and made by people or schedulers, not a hot path; a getter
+ * costs microseconds next to a setter's milliseconds; and the value before a change is what makes a line useful to
+ * undo or explain it afterwards. The read runs on the GPU's worker, so nothing changes the setting in between, and a
+ * failed read only writes {@code previous=unknown}, never fails the call.
  */
-public final class ControlAudit {
+@Singleton
+public class ControlAudit {
     public static final String LOGGER = "zeusd.audit";
     private static final Logger LOG = Logger.getLogger(LOGGER);
 
-    private ControlAudit() {
+    private final MeterRegistry registry;
+
+    @Inject
+    public ControlAudit(MeterRegistry registry) {
+        this.registry = registry;
     }
 
     /**
-     * Runs {@code command} on {@code gpu}, or its override's commands if {@code overrides} has one for the
-     * operation, and writes the audit line, whatever the outcome. An overridden call's line adds {@code override}
-     * (each command run with its status) and, on failure, the failed command's {@code stdout} and {@code stderr}.
+     * On the GPU's worker: reads the setting {@code command} is about to change, runs {@code call} and writes the
+     * audit line, whatever the outcome; the call's exception, if any, goes on to the caller. {@code call} returns
+     * fields to add to the line (an override's commands); {@code context} fields come first (a restore's reason).
+     * A failed override's line adds the failed command's {@code stdout} and {@code stderr}.
      */
-    static void runAudited(int gpuId, GpuDevice gpu, GpuCommand command, String caller, CommandOverrides overrides) {
-        runAudited(gpuId, gpu, command, caller, overrides, () -> {
-        }, Map.of());
-    }
-
-    /**
-     * As {@link #runAudited(int, GpuDevice, GpuCommand, String, CommandOverrides)}, with {@code writeAhead} run
-     * first (the restore journal; its failure fails the call, audited) and {@code context} fields added to the line.
-     */
-    static void runAudited(int gpuId, GpuDevice gpu, GpuCommand command, String caller, CommandOverrides overrides,
-            Runnable writeAhead, Map<String, String> context) {
+    public void around(int gpuId, GpuDevice gpu, GpuCommand command, String caller, Map<String, String> context,
+            Supplier<Map<String, String>> call) {
         String previous = readPrevious(gpu, command);
-        Optional<CommandOverride> override = overrides.forOperation(command.operation());
         try {
-            writeAhead.run();
-            Map<String, String> extra = context;
-            if (override.isPresent()) {
-                Map<String, String> values = new HashMap<>(command.placeholderValues());
-                values.put(OverridableOperation.GPU_ID, Integer.toString(gpuId));
-                extra = new LinkedHashMap<>(context);
-                extra.put("override", override.get().run(values));
-            } else {
-                command.execute(gpu);
-            }
-            log(gpuId, command, caller, previous, "ok", null, null, extra);
+            Map<String, String> added = call.get();
+            log(gpuId, command, caller, previous, "ok", null, null, merged(context, added));
         } catch (OverrideCommandFailed e) {
             log(gpuId, command, caller, previous, "error", e.kind().httpStatus(), e.summary(),
                     merged(context, e.auditFields()));
@@ -76,6 +70,9 @@ public final class ControlAudit {
     }
 
     private static Map<String, String> merged(Map<String, String> first, Map<String, String> second) {
+        if (second.isEmpty()) {
+            return first;
+        }
         Map<String, String> all = new LinkedHashMap<>(first);
         all.putAll(second);
         return all;
@@ -85,7 +82,7 @@ public final class ControlAudit {
      * One line; the same fields also go into the MDC for that line, so {@code --log-format json} carries them as
      * JSON fields ({@code mdc.caller}, {@code mdc.gpu}, ...) instead of one string to parse.
      */
-    private static void log(int gpuId, GpuCommand command, String caller, String previous, String outcome,
+    private void log(int gpuId, GpuCommand command, String caller, String previous, String outcome,
             Integer status, String error, Map<String, String> extra) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("caller", caller);
@@ -112,10 +109,9 @@ public final class ControlAudit {
         count(command, outcome);
     }
 
-    /** {@code zeusd_control_calls_total{operation,outcome}} on Micrometer's global registry, which Quarkus feeds. */
-    private static void count(GpuCommand command, String outcome) {
+    private void count(GpuCommand command, String outcome) {
         Counter.builder("zeusd.control.calls").description("GPU control calls by operation and outcome")
-                .tag("operation", command.operation()).tag("outcome", outcome).register(Metrics.globalRegistry)
+                .tag("operation", command.operation()).tag("outcome", outcome).register(registry)
                 .increment();
     }
 

@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
+import org.jboss.logging.Logger;
+
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.GpuBackend;
 import dev.zeusd.device.GpuDevice;
@@ -19,40 +21,52 @@ import dev.zeusd.device.GpuIdentity;
 import dev.zeusd.device.PowerLimitConstraints;
 import dev.zeusd.service.DeviceFailures;
 import dev.zeusd.service.DeviceWorkers;
-import dev.zeusd.service.FanOut;
+import dev.zeusd.service.gpu.override.CommandOverride;
 import dev.zeusd.service.gpu.override.CommandOverrides;
+import dev.zeusd.service.gpu.override.OverridableOperation;
 import dev.zeusd.service.gpu.restore.ClientProcess;
 import dev.zeusd.service.gpu.restore.RestorePolicy;
 import dev.zeusd.service.gpu.restore.RestoreReason;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-/** Reads and controls GPUs through their serial workers. */
+/**
+ * Reads and controls GPUs, each call on the GPU's own worker ({@link DeviceWorkers}): every GPU endpoint goes
+ * resource, here, the worker, {@link GpuDevice}. A read is one typed call per GPU. A control call runs on the worker
+ * as {@link #runTracked}: the {@link ControlAudit} line wraps the journalling of the original setting and the device
+ * call (or the override's commands), and the {@link SettingsKeeper} then records who owns the new setting.
+ */
 public final class GpuService implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(GpuService.class);
+
     private final GpuBackend backend;
     private final DeviceWorkers<GpuDevice> workers;
     private final CommandOverrides overrides;
+    private final ControlAudit audit;
     private final SettingsKeeper keeper;
 
-    /** GPU ids are the backend's device indices. */
+    /** GPU ids are the backend's device indices; no overrides, no restore, audit lines counted nowhere. */
     public GpuService(GpuBackend backend) {
-        this(backend, CommandOverrides.none());
+        this(backend, CommandOverrides.none(), RestorePolicy.off(), new ControlAudit(new SimpleMeterRegistry()));
     }
 
-    /** Control operations that {@code overrides} covers run its commands (on the GPU's worker) instead of the device. */
-    public GpuService(GpuBackend backend, CommandOverrides overrides) {
-        this(backend, overrides, RestorePolicy.off());
-    }
-
-    /** As above, journalling and restoring settings as {@code restore} says (see {@link #recoverFromCrash()}). */
-    public GpuService(GpuBackend backend, CommandOverrides overrides, RestorePolicy restore) {
+    /**
+     * Control operations that {@code overrides} covers run its commands (on the GPU's worker) instead of the device;
+     * settings are journalled and restored as {@code restore} says (see {@link #recoverFromCrash()}).
+     */
+    public GpuService(GpuBackend backend, CommandOverrides overrides, RestorePolicy restore, ControlAudit audit) {
         this.backend = backend;
         this.overrides = overrides;
+        this.audit = audit;
         Map<Integer, GpuDevice> byId = new HashMap<>();
         List<GpuDevice> devices = backend.devices();
         for (int i = 0; i < devices.size(); i++) {
             byId.put(i, devices.get(i));
         }
         this.workers = new DeviceWorkers<>("gpu", byId);
-        this.keeper = new SettingsKeeper(workers, overrides, restore);
+        this.keeper = new SettingsKeeper(workers,
+                (id, gpu, command, context) -> audit.around(id, gpu, command, "zeusd", context,
+                        () -> execute(id, gpu, command)),
+                restore);
     }
 
     /**
@@ -111,8 +125,14 @@ public final class GpuService implements AutoCloseable {
         return read(ids, GpuDevice::persistenceMode);
     }
 
-    public <T> CompletionStage<SortedMap<Integer, T>> read(Collection<Integer> ids, Function<GpuDevice, T> call) {
-        return FanOut.all(workers, ids, call);
+    /** Power, energy (where the GPU counts it) and power limit, in one call per GPU: for the metrics. */
+    public CompletionStage<SortedMap<Integer, GpuReading>> readings(Collection<Integer> ids) {
+        return read(ids, gpu -> new GpuReading(gpu.powerMw(),
+                gpu.identity().cumulativeEnergyAvailable() ? gpu.totalEnergyMj() : null, gpu.powerLimitMw()));
+    }
+
+    private <T> CompletionStage<SortedMap<Integer, T>> read(Collection<Integer> ids, Function<GpuDevice, T> call) {
+        return workers.all(ids, call);
     }
 
     /**
@@ -131,20 +151,15 @@ public final class GpuService implements AutoCloseable {
     public CompletionStage<Void> control(Collection<Integer> ids, GpuCommand command, boolean block, String caller,
             Optional<ClientProcess> client) {
         if (block) {
-            return FanOut.allById(workers, ids, (id, gpu) -> {
-                runTracked(id, gpu, command, caller, client);
-                return Boolean.TRUE;
-            }).thenApply(done -> null);
+            return workers.all(ids, (Integer id, GpuDevice gpu) -> runTracked(id, gpu, command, caller, client))
+                    .thenApply(done -> null);
         }
         SortedMap<Integer, DeviceException> notQueued = new TreeMap<>();
         for (int id : ids) {
             try {
-                workers.submit(id, gpu -> {
-                    runTracked(id, gpu, command, caller, client);
-                    return null;
-                }).whenComplete((ok, error) -> {
+                workers.submit(id, gpu -> runTracked(id, gpu, command, caller, client)).whenComplete((ok, error) -> {
                     if (error != null) {
-                        NonBlockingErrorLog.report(id, command, error);
+                        LOG.warnf("Non-blocking %s on GPU %d failed: %s", command, id, error.getMessage());
                     }
                 });
             } catch (DeviceException e) {
@@ -161,17 +176,36 @@ public final class GpuService implements AutoCloseable {
     }
 
     /** On the GPU's worker: journal first, then the audited call, then the ownership. */
-    private void runTracked(int id, GpuDevice gpu, GpuCommand command, String caller, Optional<ClientProcess> client) {
-        ControlAudit.runAudited(id, gpu, command, caller, overrides, () -> keeper.beforeChange(id, gpu, command),
-                Map.of());
+    private Boolean runTracked(int id, GpuDevice gpu, GpuCommand command, String caller,
+            Optional<ClientProcess> client) {
+        audit.around(id, gpu, command, caller, Map.of(), () -> {
+            keeper.beforeChange(id, gpu, command);
+            return execute(id, gpu, command);
+        });
         keeper.changed(id, command, client);
+        return Boolean.TRUE;
+    }
+
+    /**
+     * On the GPU's worker: the device call, or the override's commands if the override file has some for the
+     * operation. Returns what the audit line adds: the commands run, with their status.
+     */
+    private Map<String, String> execute(int id, GpuDevice gpu, GpuCommand command) {
+        Optional<CommandOverride> override = overrides.forOperation(command.operation());
+        if (override.isEmpty()) {
+            command.execute(gpu);
+            return Map.of();
+        }
+        Map<String, String> values = new HashMap<>(command.placeholderValues());
+        values.put(OverridableOperation.GPU_ID, Integer.toString(id));
+        return Map.of("override", override.get().run(values));
     }
 
     SettingsKeeper keeperForTests() {
         return keeper;
     }
 
-    /** Calls made on the GPU devices since start, for tests and metrics. */
+    /** GPU calls that failed with a fault (not a refused request) since start, for metrics. */
     public long deviceFaultCount() {
         return workers.faultCount();
     }
@@ -181,6 +215,7 @@ public final class GpuService implements AutoCloseable {
         return backend.name();
     }
 
+    /** Calls made on the GPU devices since start, for tests and metrics. */
     public long deviceCallCount() {
         return workers.callCount();
     }

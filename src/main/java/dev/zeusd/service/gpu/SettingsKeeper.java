@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,20 +21,22 @@ import dev.zeusd.device.DeviceErrorKind;
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.service.DeviceWorkers;
-import dev.zeusd.service.gpu.override.CommandOverrides;
 import dev.zeusd.service.gpu.restore.ClientProcess;
 import dev.zeusd.service.gpu.restore.Original;
-import dev.zeusd.service.gpu.restore.OwnerWatcher;
+import dev.zeusd.service.gpu.restore.Originals;
+import dev.zeusd.service.gpu.restore.Owners;
 import dev.zeusd.service.gpu.restore.RestoreJournal;
 import dev.zeusd.service.gpu.restore.RestorePolicy;
 import dev.zeusd.service.gpu.restore.RestoreReason;
 import dev.zeusd.service.gpu.restore.Setting;
+import dev.zeusd.service.gpu.restore.SettingKey;
 
 /**
  * Puts GPU settings back when their owner is gone. Before the first change of a setting on a GPU its current value is
- * written to the journal (on the GPU's worker, before the device call); later changes keep that original. The last
- * writer owns a setting; when an owner process exits, its settings go back, unless someone changed them since. Every
- * restore runs on the GPU's worker, so it is ordered with the control calls, and is audited with its reason.
+ * recorded in {@link Originals} (on the GPU's worker, before the device call); later changes keep that original. The
+ * last writer owns a setting ({@link Owners}); when an owner process exits, its settings go back, unless someone
+ * changed them since. Every restore runs on the GPU's worker, so it is ordered with the control calls, and is audited
+ * with its reason.
  */
 final class SettingsKeeper implements AutoCloseable {
     /** How long a clean stop waits for the restores, retries included. */
@@ -44,27 +45,26 @@ final class SettingsKeeper implements AutoCloseable {
     static final long RECOVERY_BUDGET_MS = 20_000;
     private static final Logger LOG = Logger.getLogger(SettingsKeeper.class);
 
-    private record Key(int gpu, Setting setting) implements Comparable<Key> {
-        public int compareTo(Key other) {
-            return gpu != other.gpu ? Integer.compare(gpu, other.gpu) : setting.compareTo(other.setting);
-        }
+    /** Runs a restore command on a GPU's worker, audited with {@code context} as GpuService runs control calls. */
+    interface Restorer {
+        void run(int gpuId, GpuDevice gpu, GpuCommand command, Map<String, String> context);
     }
 
     private final DeviceWorkers<GpuDevice> workers;
-    private final CommandOverrides overrides;
+    private final Restorer restorer;
     private final RestorePolicy policy;
     private final RestoreJournal journal;
-    private final OwnerWatcher watcher = new OwnerWatcher(this::ownerExited);
-    private final Map<Key, Object> originals = new TreeMap<>();
-    private final Map<Key, ClientProcess> owners = new HashMap<>();
+    private final Originals originals;
+    private final Owners owners = new Owners(this::ownerExited);
     private final Map<RestoreReason, LongAdder> restored = new EnumMap<>(RestoreReason.class);
     private final Map<RestoreReason, LongAdder> failed = new EnumMap<>(RestoreReason.class);
 
-    SettingsKeeper(DeviceWorkers<GpuDevice> workers, CommandOverrides overrides, RestorePolicy policy) {
+    SettingsKeeper(DeviceWorkers<GpuDevice> workers, Restorer restorer, RestorePolicy policy) {
         this.workers = workers;
-        this.overrides = overrides;
+        this.restorer = restorer;
         this.policy = policy;
         this.journal = policy.stateDir() == null ? null : policy.journal();
+        this.originals = journal == null ? null : new Originals(journal);
         for (RestoreReason reason : RestoreReason.values()) {
             restored.put(reason, new LongAdder());
             failed.put(reason, new LongAdder());
@@ -93,66 +93,42 @@ final class SettingsKeeper implements AutoCloseable {
         if (!policy.journals() || Setting.isReset(command)) {
             return;
         }
-        List<Key> fresh = new ArrayList<>();
-        synchronized (this) {
-            for (Setting setting : Setting.changedBy(command)) {
-                if (!originals.containsKey(new Key(gpuId, setting))) {
-                    fresh.add(new Key(gpuId, setting));
-                }
-            }
-        }
+        List<SettingKey> fresh = originals.missing(gpuId, Setting.changedBy(command));
         if (fresh.isEmpty()) {
             return;
         }
-        Map<Key, Object> values = new HashMap<>();
-        for (Key key : fresh) {
+        Map<SettingKey, Object> values = new HashMap<>();
+        for (SettingKey key : fresh) {
             values.put(key, key.setting().readCurrent(gpu)); // on this GPU's worker: nobody changes it meanwhile
         }
-        synchronized (this) {
-            originals.putAll(values);
-            try {
-                persist();
-            } catch (IOException e) {
-                values.keySet().forEach(originals::remove);
-                throw new DeviceException(DeviceErrorKind.INTERNAL, "GPU " + gpuId + ": the original setting could "
-                        + "not be recorded in " + journal.file() + " (" + e + "), so it was not changed");
-            }
+        try {
+            originals.record(values);
+        } catch (IOException e) {
+            throw new DeviceException(DeviceErrorKind.INTERNAL, "GPU " + gpuId + ": the original setting could "
+                    + "not be recorded in " + journal.file() + " (" + e + "), so it was not changed");
         }
     }
 
     /** On the GPU's worker, after {@code command} succeeded: the caller now owns what it changed. */
-    synchronized void changed(int gpuId, GpuCommand command, Optional<ClientProcess> caller) {
+    void changed(int gpuId, GpuCommand command, Optional<ClientProcess> caller) {
         if (!policy.onClientExit()) {
             return;
         }
         for (Setting setting : Setting.changedBy(command)) {
-            Key key = new Key(gpuId, setting);
-            if (!originals.containsKey(key)) {
-                continue;
-            }
-            ClientProcess previous = caller.isPresent() ? owners.put(key, caller.get()) : owners.remove(key);
-            if (previous != null && !owners.containsValue(previous)) {
-                watcher.forget(previous);
+            SettingKey key = new SettingKey(gpuId, setting);
+            if (originals.has(key)) {
+                owners.changedBy(key, caller);
             }
         }
-        caller.filter(owners::containsValue).ifPresent(watcher::watch);
     }
 
     /** On the watcher thread: queues the restore of what {@code process} still owns on each GPU's worker. */
     private void ownerExited(ClientProcess process) {
-        Map<Integer, List<Key>> byGpu = new TreeMap<>();
-        synchronized (this) {
-            owners.forEach((key, owner) -> {
-                if (owner.equals(process)) {
-                    byGpu.computeIfAbsent(key.gpu(), gpu -> new ArrayList<>()).add(key);
-                }
-            });
-        }
-        byGpu.forEach((gpuId, keys) -> {
+        owners.ownedBy(process).forEach((gpuId, keys) -> {
             try {
                 workers.submit(gpuId, gpu -> {
-                    for (Key key : keys) {
-                        if (process.equals(ownerOf(key))) { // checked on the worker: a later change keeps it
+                    for (SettingKey key : keys) {
+                        if (process.equals(owners.ownerOf(key))) { // checked on the worker: a later change keeps it
                             restore(gpuId, gpu, key, RestoreReason.CLIENT_EXIT);
                         }
                     }
@@ -164,32 +140,24 @@ final class SettingsKeeper implements AutoCloseable {
         });
     }
 
-    private synchronized ClientProcess ownerOf(Key key) {
-        return owners.get(key);
-    }
-
     /**
      * On the GPU's worker: puts one setting back (one retry), then drops it from the journal if that worked. A setting
      * that could not be restored stays journalled, for the next stop or start to try again.
      */
-    private boolean restore(int gpuId, GpuDevice gpu, Key key, RestoreReason reason) {
-        Object original;
-        synchronized (this) {
-            original = originals.get(key);
-            owners.remove(key);
-        }
+    private void restore(int gpuId, GpuDevice gpu, SettingKey key, RestoreReason reason) {
+        owners.release(key);
+        Object original = originals.get(key);
         if (original == null) {
-            return true;
+            return;
         }
         GpuCommand command = key.setting().restoreCommand(original);
-        Map<String, String> context = new LinkedHashMap<>(); // a fixed order: the line is read by people and tools
+        Map<String, String> context = new LinkedHashMap<>(); // a fixed order: people and tools read it
         context.put("restore", reason.label());
         context.put("setting", key.setting().journalName());
         RuntimeException failure = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
-                ControlAudit.runAudited(gpuId, gpu, command, "zeusd", overrides, () -> {
-                }, context);
+                restorer.run(gpuId, gpu, command, context);
                 failure = null;
                 break;
             } catch (RuntimeException e) {
@@ -200,22 +168,18 @@ final class SettingsKeeper implements AutoCloseable {
             failed.get(reason).increment();
             LOG.errorf("GPU %d: %s could not be restored to %s (%s, after one retry): %s", gpuId,
                     key.setting().journalName(), original, reason.label(), failure.getMessage());
-            return false;
+            return;
         }
         restored.get(reason).increment();
         if (reason == RestoreReason.CRASH_RECOVERY) {
             LOG.infof("GPU %d: %s restored to %s after a crash (from %s)", gpuId, key.setting().journalName(),
                     original, journal.file());
         }
-        synchronized (this) {
-            originals.remove(key);
-            try {
-                persist();
-            } catch (IOException e) {
-                LOG.errorf("The restore journal %s could not be updated: %s", journal.file(), e);
-            }
+        try {
+            originals.forget(key);
+        } catch (IOException e) {
+            LOG.errorf("The restore journal %s could not be updated: %s", journal.file(), e);
         }
-        return true;
     }
 
     /**
@@ -240,20 +204,14 @@ final class SettingsKeeper implements AutoCloseable {
         }
         LOG.warnf("Found %d journalled setting(s) in %s: zeusd did not stop cleanly; restoring them", found.size(),
                 journal.file());
-        synchronized (this) {
-            found.forEach(o -> originals.put(new Key(o.gpu(), o.setting()), o.value()));
-        }
+        originals.load(found);
         restoreAll(RestoreReason.CRASH_RECOVERY, RECOVERY_BUDGET_MS);
     }
 
     /** Restores every journalled setting on its GPU's worker, all GPUs in parallel, within {@code budgetMs}. */
     private void restoreAll(RestoreReason reason, long budgetMs) {
-        Map<Integer, List<Key>> byGpu = new TreeMap<>();
-        synchronized (this) {
-            originals.keySet().forEach(key -> byGpu.computeIfAbsent(key.gpu(), gpu -> new ArrayList<>()).add(key));
-        }
         List<CompletableFuture<Object>> pending = new ArrayList<>();
-        byGpu.forEach((gpuId, keys) -> {
+        originals.byGpu().forEach((gpuId, keys) -> {
             if (!workers.ids().contains(gpuId)) {
                 failed.get(reason).increment();
                 LOG.errorf("GPU %d is journalled but not present: its settings %s stay in %s", gpuId,
@@ -288,7 +246,7 @@ final class SettingsKeeper implements AutoCloseable {
      */
     @Override
     public void close() {
-        watcher.close();
+        owners.close();
         if (journal == null || !policy.journals()) {
             return;
         }
@@ -296,30 +254,20 @@ final class SettingsKeeper implements AutoCloseable {
             restoreAll(RestoreReason.SHUTDOWN, SHUTDOWN_BUDGET_MS);
             return;
         }
-        synchronized (this) {
-            if (!originals.isEmpty()) {
-                LOG.infof("Leaving %d changed setting(s) as they are (no --restore-on-shutdown)", originals.size());
-            }
+        owners.clear();
+        int left = originals.names().size();
+        if (left > 0) {
+            LOG.infof("Leaving %d changed setting(s) as they are (no --restore-on-shutdown)", left);
+        }
+        try {
             originals.clear();
-            owners.clear();
-            try {
-                persist();
-            } catch (IOException e) {
-                LOG.errorf("The restore journal %s could not be cleared: %s", journal.file(), e);
-            }
+        } catch (IOException e) {
+            LOG.errorf("The restore journal %s could not be cleared: %s", journal.file(), e);
         }
     }
 
-    private void persist() throws IOException {
-        List<Original> all = new ArrayList<>();
-        originals.forEach((key, value) -> all.add(new Original(key.gpu(), key.setting(), value)));
-        journal.write(all);
-    }
-
     /** For tests: the settings whose originals are journalled now. */
-    synchronized Set<String> journalled() {
-        Set<String> names = new java.util.TreeSet<>();
-        originals.keySet().forEach(key -> names.add(key.gpu() + ":" + key.setting().journalName()));
-        return names;
+    Set<String> journalled() {
+        return originals.names();
     }
 }

@@ -72,7 +72,7 @@ class GpuServiceTest {
 
             service.control(Set.of(1), new GpuCommand.SetPowerLimit(150_000), true, "test").toCompletableFuture().join();
             clock.advance(Duration.ofSeconds(1));
-            var limits = service.read(Set.of(0, 1, 2), GpuDevice::powerLimitMw).toCompletableFuture().join();
+            var limits = service.powerLimit(Set.of(0, 1, 2)).toCompletableFuture().join();
             assertEquals(List.of(300_000L, 150_000L, 300_000L), List.copyOf(limits.values()));
         }
     }

@@ -20,9 +20,11 @@ import dev.zeusd.service.DeviceFailures;
 import dev.zeusd.service.gpu.override.CommandOverrides;
 import dev.zeusd.service.gpu.override.OverrideCommandFailed;
 import dev.zeusd.service.gpu.override.OverrideFileParser;
+import dev.zeusd.service.gpu.restore.RestorePolicy;
 import dev.zeusd.testsupport.AuditCapture;
 import dev.zeusd.testsupport.RecordingGpu;
 import dev.zeusd.testsupport.ShellScripts;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** Overridden operations run their commands on the GPU's worker instead of the device; the others still reach it. */
 class OverriddenControlTest {
@@ -42,6 +44,11 @@ class OverriddenControlTest {
         };
     }
 
+    private static GpuService service(List<GpuDevice> devices, CommandOverrides overrides) {
+        return new GpuService(backendOf(devices), overrides, RestorePolicy.off(),
+                new ControlAudit(new SimpleMeterRegistry()));
+    }
+
     private CommandOverrides overrides(Path log) throws Exception {
         // 100000 mW sleeps first: a later call that overtook it would be logged before it
         Path record = ShellScripts.write(dir, "record.sh", "[ \"$2\" = 100000 ] && sleep 0.5\necho \"$*\" >> " + log);
@@ -56,7 +63,7 @@ class OverriddenControlTest {
         Path log = dir.resolve("calls.log");
         RecordingGpu gpu0 = new RecordingGpu(0);
         RecordingGpu gpu1 = new RecordingGpu(0);
-        try (GpuService service = new GpuService(backendOf(List.of(gpu0, gpu1)), overrides(log));
+        try (GpuService service = service(List.of(gpu0, gpu1), overrides(log));
                 AuditCapture audit = new AuditCapture()) {
             service.control(Set.of(1), new GpuCommand.SetPowerLimit(100_000), false, "alice").toCompletableFuture().join();
             service.control(Set.of(1), new GpuCommand.SetPowerLimit(200_000), false, "alice").toCompletableFuture().join();
@@ -81,7 +88,7 @@ class OverriddenControlTest {
     @Test
     void aFailedOverrideIs500AndItsAuditLineCarriesTheOutput() throws Exception {
         RecordingGpu gpu0 = new RecordingGpu(0);
-        try (GpuService service = new GpuService(backendOf(List.of(gpu0)), overrides(dir.resolve("calls.log")));
+        try (GpuService service = service(List.of(gpu0), overrides(dir.resolve("calls.log")));
                 AuditCapture audit = new AuditCapture()) {
             CompletionException e = assertThrows(CompletionException.class, () -> service.control(Set.of(0),
                     new GpuCommand.ResetLockedClocks(), true, "bob").toCompletableFuture().join());

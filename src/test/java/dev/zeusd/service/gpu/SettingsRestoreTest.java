@@ -32,6 +32,7 @@ import dev.zeusd.service.gpu.restore.RestorePolicy;
 import dev.zeusd.service.gpu.restore.RestoreReason;
 import dev.zeusd.service.gpu.restore.Setting;
 import dev.zeusd.testsupport.AuditCapture;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The keeper through GpuService, on simulated GPUs (production code) and real client processes. */
 class SettingsRestoreTest {
@@ -50,7 +51,8 @@ class SettingsRestoreTest {
     }
 
     private GpuService service(boolean onShutdown, boolean onClientExit) {
-        return new GpuService(backend, CommandOverrides.none(), new RestorePolicy(onShutdown, onClientExit, stateDir));
+        return new GpuService(backend, CommandOverrides.none(), new RestorePolicy(onShutdown, onClientExit, stateDir),
+                new ControlAudit(new SimpleMeterRegistry()));
     }
 
     private RestoreJournal journal() {
