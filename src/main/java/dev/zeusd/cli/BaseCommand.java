@@ -2,8 +2,8 @@ package dev.zeusd.cli;
 
 import java.io.PrintWriter;
 
+import dev.zeusd.StartupException;
 import dev.zeusd.config.BuildVersion;
-import dev.zeusd.lifecycle.StartupException;
 import picocli.CommandLine;
 
 /**
@@ -34,7 +34,7 @@ public abstract class BaseCommand {
 
     private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
-        if (e instanceof StartupException || e instanceof CommandFailure) {
+        if (e instanceof StartupException) {
             err.println("zeusd: " + e.getMessage());
         } else {
             err.println("zeusd: unexpected error: " + e);
@@ -42,13 +42,6 @@ public abstract class BaseCommand {
         }
         err.flush();
         return EXIT_FAILURE;
-    }
-
-    /** A command could not do its job; the message is one sentence for the user. */
-    public static class CommandFailure extends RuntimeException {
-        public CommandFailure(String sentence) {
-            super(sentence, null, false, false);
-        }
     }
 
     /** The version the build wrote into zeusd-version.properties. */

@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.zeusd.StartupException;
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.config.ZeusdConfig;
 import dev.zeusd.device.CpuBackend;

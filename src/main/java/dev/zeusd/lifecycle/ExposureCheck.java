@@ -3,6 +3,7 @@ package dev.zeusd.lifecycle;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
+import dev.zeusd.StartupException;
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.config.TransportMode;
 import dev.zeusd.config.ZeusdConfig;

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import dev.zeusd.StartupException;
 import dev.zeusd.config.ZeusdConfig;
 import dev.zeusd.service.gpu.override.CommandOverrides;
 import dev.zeusd.service.gpu.override.InvalidOverridesException;

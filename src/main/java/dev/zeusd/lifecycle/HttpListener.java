@@ -3,6 +3,7 @@ package dev.zeusd.lifecycle;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.zeusd.StartupException;
 import dev.zeusd.config.TransportMode;
 import dev.zeusd.config.ZeusdConfig;
 

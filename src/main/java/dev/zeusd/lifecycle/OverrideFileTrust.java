@@ -8,6 +8,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.zeusd.StartupException;
+
 /**
  * The override file decides which commands zeusd runs, and those commands usually hold sudo rules: refuse a file
  * that someone other than root or zeusd's own user could have changed.

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 import java.util.Set;
 
+import dev.zeusd.StartupException;
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.config.ZeusdConfig;
 

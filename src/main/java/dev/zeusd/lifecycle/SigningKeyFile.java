@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
+import dev.zeusd.StartupException;
+
 /**
  * Can the signing key file be read? Checked before auth/ reads the key, so that every way it cannot be read gets a
  * sentence with the right way out. An unreadable key is a permission problem: never suggest a new key, which would

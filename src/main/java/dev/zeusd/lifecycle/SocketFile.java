@@ -15,6 +15,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
 
+import dev.zeusd.StartupException;
+
 /**
  * The Unix socket file before bind and after. Before: create its directory; refuse a path another server still
  * answers on (Vert.x would delete and re-bind it, stealing the socket); remove a stale file left by a crash.

@@ -8,6 +8,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.zeusd.StartupException;
+
 /**
  * One daemon per socket path (DESIGN.md pitfall 13): "does something answer?" then "bind" is a race two daemons
  * started together both win. An exclusive lock (POSIX {@code fcntl}, what Java's FileLock takes on Linux) on {@code <socket>.lock}, taken before that check and held

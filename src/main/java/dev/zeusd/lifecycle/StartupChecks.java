@@ -2,6 +2,7 @@ package dev.zeusd.lifecycle;
 
 import java.nio.file.Path;
 
+import dev.zeusd.StartupException;
 import dev.zeusd.auth.SigningKey;
 import dev.zeusd.config.TransportMode;
 import dev.zeusd.config.ZeusdConfig;

@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.zeusd.StartupException;
 import dev.zeusd.config.ApiGroup;
 
 /** Loading --gpu-command-overrides at startup: file trust, startup sentences, and what it means for the root check. */

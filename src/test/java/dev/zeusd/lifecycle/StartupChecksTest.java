@@ -13,6 +13,8 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.zeusd.StartupException;
+
 class StartupChecksTest {
     @TempDir
     Path dir;
