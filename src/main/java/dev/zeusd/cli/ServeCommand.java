@@ -3,20 +3,20 @@ package dev.zeusd.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.zeusd.boot.BootConfig;
+import dev.zeusd.boot.HttpListener;
+import dev.zeusd.boot.StartupChecks;
 import dev.zeusd.config.ApiGroup;
-import dev.zeusd.config.BootConfig;
 import dev.zeusd.config.GpuBackendChoice;
 import dev.zeusd.config.LogFormat;
 import dev.zeusd.config.StreamFormat;
 import dev.zeusd.config.TransportMode;
 import dev.zeusd.config.ZeusdConfig;
-import dev.zeusd.lifecycle.HttpListener;
-import dev.zeusd.lifecycle.StartupChecks;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code zeusd serve}. Flags become {@code zeusd.*} system properties, so they win over the environment and

@@ -11,11 +11,11 @@ import java.util.concurrent.Callable;
 import dev.zeusd.auth.Lifetimes;
 import dev.zeusd.auth.SigningKey;
 import dev.zeusd.auth.TokenIssuer;
+import dev.zeusd.boot.SigningKeyFile;
 import dev.zeusd.config.ApiGroup;
-import dev.zeusd.lifecycle.SigningKeyFile;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code zeusd token issue}: prints exactly one line, the token, on stdout. Never starts a server. */
 @Command(name = "issue", description = "Issue a new JWT token for a user", mixinStandardHelpOptions = true,

@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.zeusd.boot.SocketFile;
 import dev.zeusd.config.TransportMode;
 import dev.zeusd.config.ZeusdConfig;
 import io.quarkus.runtime.ShutdownEvent;

@@ -1,4 +1,4 @@
-package dev.zeusd.lifecycle;
+package dev.zeusd.boot;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package dev.zeusd.lifecycle;
+package dev.zeusd.boot;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,11 +13,11 @@ import dev.zeusd.service.gpu.restore.RestoreJournal;
 import dev.zeusd.service.gpu.restore.RestorePolicy;
 
 /** The restore flags and the state directory, checked before boot; each problem one sentence. */
-final class RestoreState {
+public final class RestoreState {
     private RestoreState() {
     }
 
-    static RestorePolicy policy(ZeusdConfig config) {
+    public static RestorePolicy policy(ZeusdConfig config) {
         return new RestorePolicy(config.restoreOnShutdown(), config.restoreOnClientExit(), Path.of(config.stateDir()));
     }
 

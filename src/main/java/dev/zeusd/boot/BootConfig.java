@@ -1,9 +1,10 @@
-package dev.zeusd.config;
+package dev.zeusd.boot;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
 
+import dev.zeusd.config.ZeusdConfig;
 import io.quarkus.runtime.LaunchMode;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;

@@ -1,4 +1,4 @@
-package dev.zeusd.lifecycle;
+package dev.zeusd.boot;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

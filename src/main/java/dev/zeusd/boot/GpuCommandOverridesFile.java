@@ -1,4 +1,4 @@
-package dev.zeusd.lifecycle;
+package dev.zeusd.boot;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.zeusd.lifecycle;
+package dev.zeusd.boot;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -87,7 +87,7 @@ public final class SocketFile {
                 + "--socket-path in a directory you can write, such as /tmp/zeusd.sock.";
     }
 
-    static boolean isSocket(Path path) {
+    public static boolean isSocket(Path path) {
         try {
             int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
             return (mode & S_IFMT) == S_IFSOCK;
