@@ -74,7 +74,7 @@ class LayeringTest {
     void resourcesNeverTouchADeviceBackend() throws IOException {
         try (Stream<Path> files = Files.walk(MAIN.resolve("api"))) {
             List<String> offenders = files.filter(p -> p.toString().endsWith(".java"))
-                    .filter(p -> read(p).matches("(?s).*import dev\\.zeusd\\.device\\.(gpu|cpu)\\..*"))
+                    .filter(p -> read(p).matches("(?s).*import dev\\.zeusd\\.device\\.(gpu|cpu)\\.(nvml|amdsmi|rapl|sim)\\..*"))
                     .map(Path::toString).toList();
             assertEquals(List.of(), offenders);
         }

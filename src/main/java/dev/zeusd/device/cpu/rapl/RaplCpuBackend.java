@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 
 import dev.zeusd.StartupException;
 import dev.zeusd.device.CpuBackend;
-import dev.zeusd.device.CpuPackage;
-import dev.zeusd.device.RaplDomain;
+import dev.zeusd.device.cpu.CpuPackage;
+import dev.zeusd.device.cpu.RaplDomain;
 
 /**
  * RAPL through the powercap sysfs tree: packages at {@code <root>/intel-rapl/intel-rapl:N}, DRAM as the subzone

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.zeusd.StartupException;
-import dev.zeusd.device.CpuPackage;
+import dev.zeusd.device.cpu.CpuPackage;
 import dev.zeusd.testsupport.FakePowercap;
 
 class RaplCpuBackendTest {

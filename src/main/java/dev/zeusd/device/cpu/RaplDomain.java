@@ -1,4 +1,4 @@
-package dev.zeusd.device;
+package dev.zeusd.device.cpu;
 
 /** One RAPL energy counter (a package or its DRAM), as the hardware reports it: it wraps to 0 past its range. */
 public interface RaplDomain {

@@ -1,4 +1,4 @@
-package dev.zeusd.service.cpu;
+package dev.zeusd.device.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,8 +7,6 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import dev.zeusd.device.CpuPackage;
-import dev.zeusd.device.RaplDomain;
 import dev.zeusd.testsupport.ManualClock;
 
 class PackageEnergyTest {

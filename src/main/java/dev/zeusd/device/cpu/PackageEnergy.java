@@ -1,11 +1,12 @@
-package dev.zeusd.service.cpu;
+package dev.zeusd.device.cpu;
 
 import java.util.function.LongSupplier;
 
-import dev.zeusd.device.CpuPackage;
-import dev.zeusd.device.RaplDomain;
 
-/** The extended counters of one package. Only the package's own worker calls it, so it needs no locking. */
+/**
+ * The extended counters of one package and its recent samples: RAPL energy accounting, without threads. Not
+ * thread-safe: the CPU service calls it only from the package's own worker.
+ */
 public final class PackageEnergy {
     private final CpuPackage cpuPackage;
     private final LongSupplier nanoClock;

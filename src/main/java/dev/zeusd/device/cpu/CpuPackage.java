@@ -1,4 +1,4 @@
-package dev.zeusd.device;
+package dev.zeusd.device.cpu;
 
 import java.util.Optional;
 

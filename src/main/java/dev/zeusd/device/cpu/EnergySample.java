@@ -1,4 +1,4 @@
-package dev.zeusd.service.cpu;
+package dev.zeusd.device.cpu;
 
 /** One package's extended counters at one instant; {@code dramUj} is null where the package has no DRAM domain. */
 public record EnergySample(long nanos, long packageUj, Long dramUj) {

@@ -1,4 +1,4 @@
-package dev.zeusd.service.cpu;
+package dev.zeusd.device.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.zeusd.service.cpu;
+package dev.zeusd.device.cpu;
 
 /** Average power of a package and its DRAM between two samples; {@code dramMw} null where there is no DRAM. */
 public record PowerMw(long cpuMw, Long dramMw) {

@@ -1,9 +1,9 @@
-package dev.zeusd.service.cpu;
+package dev.zeusd.device.cpu;
 
 /**
  * Extends a RAPL counter past its hardware wrap so it only ever increases while the daemon runs. It starts at the
  * first raw reading, so until the first wrap it equals the sysfs value. Callers must read often enough that less
- * than half the range passes between two reads (see {@link WrapGuard}); a fall that would need more is not a wrap
+ * than half the range passes between two reads (the CPU service's wrap guard sees to that); a fall that would need more is not a wrap
  * but a reset or a glitch, and is dropped rather than reported as a huge jump.
  */
 public final class WraparoundCounter {
@@ -31,10 +31,6 @@ public final class WraparoundCounter {
             }
         }
         lastRawUj = rawUj;
-        return extendedUj;
-    }
-
-    public long valueUj() {
         return extendedUj;
     }
 }
