@@ -17,10 +17,10 @@ final class ExposureCheck {
     private ExposureCheck() {
     }
 
-    static void verify(ZeusdConfig config, HttpListener.HostPort bind) {
+    static void verify(ZeusdConfig config) {
         if (config.mode() != TransportMode.TCP || config.signingKeyPath().isPresent()
                 || !config.enabledGroups().contains(ApiGroup.GPU_CONTROL) || config.allowUnauthenticatedControl()
-                || isLoopback(bind.host())) {
+                || isLoopback(config.tcpBindAddress().host())) {
             return;
         }
         throw new StartupException("gpu-control on " + config.tcpBindAddress() + " without authentication would let "

@@ -26,7 +26,7 @@ public final class GpuCommandOverridesFile {
             return new Loaded(CommandOverrides.none(), Optional.empty());
         }
         long euid = PrivilegeCheck.effectiveUid(Path.of("/proc/self/status")).orElse(0);
-        return load(Path.of(config.gpuCommandOverrides().get()), euid);
+        return load(config.gpuCommandOverrides().get(), euid);
     }
 
     static Loaded load(Path file, long euid) {

@@ -18,7 +18,7 @@ public final class RestoreState {
     }
 
     public static RestorePolicy policy(ZeusdConfig config) {
-        return new RestorePolicy(config.restoreOnShutdown(), config.restoreOnClientExit(), Path.of(config.stateDir()));
+        return new RestorePolicy(config.restoreOnShutdown(), config.restoreOnClientExit(), config.stateDir());
     }
 
     /** The {@code hidepid=} option of the /proc mount, if it hides other users' processes. */

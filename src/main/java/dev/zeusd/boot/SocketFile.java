@@ -11,9 +11,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
-import java.util.Set;
 
 import dev.zeusd.StartupException;
 
@@ -104,24 +101,5 @@ public final class SocketFile {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** Parses an octal mode such as {@code 666} or {@code 0660}. */
-    public static Set<PosixFilePermission> parsePermissions(String octal) {
-        if (!octal.matches("0?[0-7]{3}")) {
-            throw new StartupException("--socket-permissions must be an octal mode such as 666, got '" + octal + "'.");
-        }
-        int mode = Integer.parseInt(octal, 8);
-        PosixFilePermission[] bits = { PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
-                PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
-                PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
-                PosixFilePermission.OWNER_READ };
-        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
-        for (int bit = 0; bit < bits.length; bit++) {
-            if ((mode & (1 << bit)) != 0) {
-                permissions.add(bits[bit]);
-            }
-        }
-        return permissions;
     }
 }

@@ -1,7 +1,5 @@
 package dev.zeusd.boot;
 
-import java.nio.file.Path;
-
 import dev.zeusd.StartupException;
 import dev.zeusd.auth.SigningKey;
 import dev.zeusd.config.TransportMode;
@@ -28,16 +26,14 @@ public final class StartupChecks {
         boolean overridden = !GpuCommandOverridesFile.load(config).overrides().isEmpty();
         PrivilegeCheck.verify(config, overridden);
         config.signingKeyPath().ifPresent(path -> {
-            SigningKeyFile.requireReadable(Path.of(path));
-            SigningKey.read(Path.of(path));
+            SigningKeyFile.requireReadable(path);
+            SigningKey.read(path);
         });
         RestoreState.verify(config);
         if (config.mode() == TransportMode.UDS) {
-            SocketFile.parsePermissions(config.socketPermissions());
-            SocketFile.prepare(Path.of(config.socketPath()));
+            SocketFile.prepare(config.socketPath());
         } else {
-            ExposureCheck.verify(config,
-                    HttpListener.HostPort.parse(config.tcpBindAddress(), "--tcp-bind-address", "127.0.0.1:4938"));
+            ExposureCheck.verify(config);
         }
     }
 

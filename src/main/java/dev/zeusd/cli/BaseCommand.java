@@ -26,6 +26,12 @@ public abstract class BaseCommand {
 
     private static int usageError(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
+        if (e.getCause() instanceof StartupException startup) {
+            // a converter of config/ refused the value with its startup sentence, as it would from the environment
+            err.println("zeusd: " + startup.getMessage());
+            err.flush();
+            return EXIT_FAILURE;
+        }
         err.println("zeusd: " + e.getMessage());
         err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();

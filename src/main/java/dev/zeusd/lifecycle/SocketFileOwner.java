@@ -35,7 +35,7 @@ public class SocketFileOwner {
         if (config.mode() != TransportMode.UDS) {
             return;
         }
-        Path path = Path.of(config.socketPath());
+        Path path = config.socketPath();
         if (!SocketFile.isSocket(path)) {
             LOG.errorf("Socket %s did not appear; permissions not applied", path);
             return;
@@ -48,7 +48,7 @@ public class SocketFileOwner {
     }
 
     private synchronized void apply(Path path, ZeusdConfig config) throws IOException {
-        Files.setPosixFilePermissions(path, SocketFile.parsePermissions(config.socketPermissions()));
+        Files.setPosixFilePermissions(path, config.socketPermissions().permissions());
         if (config.socketUid().isPresent()) {
             Files.setAttribute(path, "unix:uid", config.socketUid().getAsInt(), LinkOption.NOFOLLOW_LINKS);
         }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.OptionalLong;
 
 import org.junit.jupiter.api.Test;
@@ -25,24 +24,6 @@ class StartupChecksTest {
         Files.writeString(status, "Name:\tjava\nUid:\t1000\t0\t0\t0\nGid:\t1000\t1000\t1000\t1000\n");
         assertEquals(OptionalLong.of(0), PrivilegeCheck.effectiveUid(status));
         assertEquals(OptionalLong.empty(), PrivilegeCheck.effectiveUid(dir.resolve("missing")));
-    }
-
-    @Test
-    void octalPermissions() {
-        assertEquals(PosixFilePermissions.fromString("rw-rw-rw-"), SocketFile.parsePermissions("666"));
-        assertEquals(PosixFilePermissions.fromString("rw-rw----"), SocketFile.parsePermissions("0660"));
-        StartupException e = assertThrows(StartupException.class, () -> SocketFile.parsePermissions("rw"));
-        assertTrue(e.getMessage().contains("--socket-permissions"));
-        assertThrows(StartupException.class, () -> SocketFile.parsePermissions("888"));
-    }
-
-    @Test
-    void bindAddressParsing() {
-        assertEquals(new HttpListener.HostPort("0.0.0.0", 4938), HttpListener.HostPort.parse("0.0.0.0:4938", "--x", "h:1"));
-        assertEquals(new HttpListener.HostPort("::1", 80), HttpListener.HostPort.parse("[::1]:80", "--x", "h:1"));
-        for (String bad : new String[] { "4938", "host:", ":80", "h:99999", "h:x" }) {
-            assertThrows(StartupException.class, () -> HttpListener.HostPort.parse(bad, "--x", "h:1"), bad);
-        }
     }
 
     @Test
