@@ -42,6 +42,19 @@ class ConfigArgumentTest {
     }
 
     @Test
+    void aBadAddressFromTheEnvironmentIsTheSameSentence() {
+        System.setProperty("zeusd.tcp-bind-address", "4938"); // the environment and properties reach config alike
+        try {
+            Run run = run("serve", "--mode", "tcp");
+            assertEquals(1, run.exit(), run.err());
+            assertEquals("zeusd: --tcp-bind-address must be HOST:PORT, such as 127.0.0.1:4938, got '4938'.\n",
+                    run.err().replace(System.lineSeparator(), "\n"));
+        } finally {
+            System.clearProperty("zeusd.tcp-bind-address");
+        }
+    }
+
+    @Test
     void anUnknownGroupIsStillAUsageError() {
         Run run = run("serve", "--enable", "gpu-write");
         assertEquals(2, run.exit());
