@@ -23,7 +23,8 @@ import picocli.CommandLine;
 
 /**
  * {@code zeusd serve}. Flags become {@code zeusd.*} system properties, so they win over the environment and
- * application.properties; then the settings are checked and the listener chosen before Quarkus boots.
+ * application.properties; then the settings are checked and the listener chosen before Quarkus boots. A typed flag is
+ * parsed by the converter its property uses ({@link ConfigArgument}), so both accept and refuse the same values.
  */
 @Command(name = "serve", description = "Start the Zeus daemon", mixinStandardHelpOptions = true,
         versionProvider = BaseCommand.Version.class, showDefaultValues = true,
@@ -57,7 +58,8 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
     HostPort tcpBindAddress;
 
     @Option(names = "--management-bind-address", paramLabel = "<HOST:PORT>",
-            converter = ConfigArgument.ManagementBindAddress.class, description = "Health probes (/q/health) and Prometheus metrics (/q/metrics) listen here, also in UDS mode; "
+            converter = ConfigArgument.ManagementBindAddress.class,
+            description = "Health probes (/q/health) and Prometheus metrics (/q/metrics) listen here, also in UDS mode; "
                     + "'off' for no management listener")
     HostPort managementBindAddress;
 
