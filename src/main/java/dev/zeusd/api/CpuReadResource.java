@@ -17,8 +17,8 @@ import dev.zeusd.api.response.CpuEnergyResponse;
 import dev.zeusd.api.response.CpuPowerResponse;
 import dev.zeusd.api.response.DeviceMaps;
 import dev.zeusd.config.ApiGroup;
+import dev.zeusd.device.cpu.PowerMw;
 import dev.zeusd.service.cpu.CpuService;
-import dev.zeusd.service.cpu.PowerMw;
 
 /** CPU and DRAM energy and power from RAPL ({@code cpu-read}). */
 @Path("/cpu")

@@ -18,7 +18,7 @@ import dev.zeusd.api.response.GpuPowerResponse;
 import dev.zeusd.api.response.GpuPowerSample;
 import dev.zeusd.config.StreamFormat;
 import dev.zeusd.config.ZeusdConfig;
-import dev.zeusd.service.cpu.PowerMw;
+import dev.zeusd.device.cpu.PowerMw;
 import dev.zeusd.streaming.PowerFeed;
 import dev.zeusd.streaming.PowerStreams;
 import dev.zeusd.streaming.Sample;

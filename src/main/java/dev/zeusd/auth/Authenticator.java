@@ -1,6 +1,5 @@
 package dev.zeusd.auth;
 
-import java.nio.file.Path;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +17,7 @@ public class Authenticator {
 
     @Inject
     public Authenticator(ZeusdConfig config) {
-        this.key = config.signingKeyPath().map(p -> SigningKey.read(Path.of(p)));
+        this.key = config.signingKeyPath().map(SigningKey::read);
     }
 
     public boolean enabled() {

@@ -8,7 +8,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.jose4j.keys.HmacKey;
 
-import dev.zeusd.lifecycle.StartupException;
+import dev.zeusd.StartupException;
 
 /**
  * The HMAC-SHA256 secret: the key file's raw bytes exactly as read. A file made with {@code openssl rand -base64 32}

@@ -2,8 +2,8 @@ package dev.zeusd.cli;
 
 import java.io.PrintWriter;
 
+import dev.zeusd.StartupException;
 import dev.zeusd.config.BuildVersion;
-import dev.zeusd.lifecycle.StartupException;
 import picocli.CommandLine;
 
 /**
@@ -26,6 +26,12 @@ public abstract class BaseCommand {
 
     private static int usageError(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
+        if (e.getCause() instanceof StartupException startup) {
+            // a converter of config/ refused the value with its startup sentence, as it would from the environment
+            err.println("zeusd: " + startup.getMessage());
+            err.flush();
+            return EXIT_FAILURE;
+        }
         err.println("zeusd: " + e.getMessage());
         err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
@@ -34,7 +40,7 @@ public abstract class BaseCommand {
 
     private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
-        if (e instanceof StartupException || e instanceof CommandFailure) {
+        if (e instanceof StartupException) {
             err.println("zeusd: " + e.getMessage());
         } else {
             err.println("zeusd: unexpected error: " + e);
@@ -42,13 +48,6 @@ public abstract class BaseCommand {
         }
         err.flush();
         return EXIT_FAILURE;
-    }
-
-    /** A command could not do its job; the message is one sentence for the user. */
-    public static class CommandFailure extends RuntimeException {
-        public CommandFailure(String sentence) {
-            super(sentence, null, false, false);
-        }
     }
 
     /** The version the build wrote into zeusd-version.properties. */

@@ -2,7 +2,7 @@ package dev.zeusd.cli;
 
 import org.eclipse.microprofile.config.Config;
 
-import dev.zeusd.config.BootConfig;
+import dev.zeusd.boot.BootConfig;
 import picocli.CommandLine;
 
 /**

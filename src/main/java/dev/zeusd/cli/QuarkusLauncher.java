@@ -2,8 +2,7 @@ package dev.zeusd.cli;
 
 import java.io.PrintStream;
 
-import dev.zeusd.device.DeviceUnavailableException;
-import dev.zeusd.lifecycle.StartupException;
+import dev.zeusd.StartupException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import sun.misc.Signal;
@@ -43,7 +42,7 @@ final class QuarkusLauncher {
 
     static void report(Throwable failure, PrintStream err) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof StartupException || t instanceof DeviceUnavailableException) {
+            if (t instanceof StartupException) {
                 err.println("zeusd: " + t.getMessage());
                 return;
             }

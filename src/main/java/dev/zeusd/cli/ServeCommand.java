@@ -1,26 +1,30 @@
 package dev.zeusd.cli;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.zeusd.boot.BootConfig;
+import dev.zeusd.boot.HttpListener;
+import dev.zeusd.boot.StartupChecks;
 import dev.zeusd.config.ApiGroup;
-import dev.zeusd.config.BootConfig;
 import dev.zeusd.config.GpuBackendChoice;
+import dev.zeusd.config.HostPort;
 import dev.zeusd.config.LogFormat;
+import dev.zeusd.config.SocketPermissions;
 import dev.zeusd.config.StreamFormat;
 import dev.zeusd.config.TransportMode;
 import dev.zeusd.config.ZeusdConfig;
-import dev.zeusd.lifecycle.HttpListener;
-import dev.zeusd.lifecycle.StartupChecks;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code zeusd serve}. Flags become {@code zeusd.*} system properties, so they win over the environment and
- * application.properties; then the settings are checked and the listener chosen before Quarkus boots.
+ * application.properties; then the settings are checked and the listener chosen before Quarkus boots. A typed flag is
+ * parsed by the converter its property uses ({@link ConfigArgument}), so both accept and refuse the same values.
  */
 @Command(name = "serve", description = "Start the Zeus daemon", mixinStandardHelpOptions = true,
         versionProvider = BaseCommand.Version.class, showDefaultValues = true,
@@ -34,11 +38,14 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
             description = "Operating mode: uds (Unix domain socket) or tcp (TCP)")
     TransportMode mode;
 
-    @Option(names = "--socket-path", paramLabel = "<SOCKET_PATH>", description = "[UDS mode] Path to the socket Zeusd will listen on")
-    String socketPath;
+    @Option(names = "--socket-path", paramLabel = "<SOCKET_PATH>", converter = ConfigArgument.FilePath.class,
+            description = "[UDS mode] Path to the socket Zeusd will listen on")
+    Path socketPath;
 
-    @Option(names = "--socket-permissions", paramLabel = "<SOCKET_PERMISSIONS>", description = "[UDS mode] Permissions for the socket file to be created (octal)")
-    String socketPermissions;
+    @Option(names = "--socket-permissions", paramLabel = "<SOCKET_PERMISSIONS>",
+            converter = ConfigArgument.SocketMode.class,
+            description = "[UDS mode] Permissions for the socket file to be created (octal)")
+    SocketPermissions socketPermissions;
 
     @Option(names = "--socket-uid", paramLabel = "<SOCKET_UID>", description = "[UDS mode] UID to chown the socket file to")
     Integer socketUid;
@@ -46,13 +53,15 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
     @Option(names = "--socket-gid", paramLabel = "<SOCKET_GID>", description = "[UDS mode] GID to chown the socket file to")
     Integer socketGid;
 
-    @Option(names = "--tcp-bind-address", paramLabel = "<TCP_BIND_ADDRESS>", description = "[TCP mode] Address to bind to")
-    String tcpBindAddress;
+    @Option(names = "--tcp-bind-address", paramLabel = "<TCP_BIND_ADDRESS>",
+            converter = ConfigArgument.TcpBindAddress.class, description = "[TCP mode] Address to bind to")
+    HostPort tcpBindAddress;
 
     @Option(names = "--management-bind-address", paramLabel = "<HOST:PORT>",
+            converter = ConfigArgument.ManagementBindAddress.class,
             description = "Health probes (/q/health) and Prometheus metrics (/q/metrics) listen here, also in UDS mode; "
                     + "'off' for no management listener")
-    String managementBindAddress;
+    HostPort managementBindAddress;
 
     @Option(names = "--log-format", paramLabel = "<FORMAT>",
             description = "Log lines on stderr as text or json (one object per line)")
@@ -74,18 +83,18 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
                     + "(the whole snapshot per event; zeus <= 0.15)" })
     StreamFormat streamFormat;
 
-    @Option(names = "--enable", split = ",", converter = ApiGroupArgument.class, paramLabel = "<ENABLE>",
+    @Option(names = "--enable", split = ",", converter = ConfigArgument.ApiGroupName.class, paramLabel = "<ENABLE>",
             description = { "API groups to enable, comma-separated. Groups that require root will cause the daemon "
                     + "to exit at startup if it is not running as root. Possible values:",
-                    "  gpu-control: GPU control operations (set power limit, clocks, persistence mode). Requires root, "
-                            + "unless --gpu-command-overrides names at least one operation",
-                    "  gpu-read:    GPU read operations (power reading, energy consumption)",
-                    "  cpu-read:    CPU RAPL read operations (energy, power). Requires root" })
+                    ConfigArgument.GroupHelp.GPU_CONTROL
+                            + ", unless --gpu-command-overrides names at least one operation",
+                    ConfigArgument.GroupHelp.GPU_READ, ConfigArgument.GroupHelp.CPU_READ })
     List<ApiGroup> enable;
 
-    @Option(names = "--signing-key-path", paramLabel = "<SIGNING_KEY_PATH>", description = "Path to the HMAC-SHA256 signing key file for JWT "
-            + "authentication. If not provided, authentication is disabled")
-    String signingKeyPath;
+    @Option(names = "--signing-key-path", paramLabel = "<SIGNING_KEY_PATH>", converter = ConfigArgument.FilePath.class,
+            description = "Path to the HMAC-SHA256 signing key file for JWT authentication. If not provided, "
+                    + "authentication is disabled")
+    Path signingKeyPath;
 
     @Option(names = "--simulate", description = "Serve simulated devices (4 GPUs, 2 CPU packages); needs no root")
     Boolean simulate;
@@ -98,14 +107,15 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
     @Option(names = "--nvml-library", paramLabel = "<PATH>", description = "Load NVML from this file instead of libnvidia-ml.so.1")
     String nvmlLibrary;
 
-    @Option(names = "--rapl-root", paramLabel = "<DIR>", description = "Read RAPL from this directory instead of "
-            + "/zeus_sys/class/powercap (if it exists, the container convention) or else /sys/class/powercap")
-    String raplRoot;
+    @Option(names = "--rapl-root", paramLabel = "<DIR>", converter = ConfigArgument.FilePath.class,
+            description = "Read RAPL from this directory instead of /zeus_sys/class/powercap (if it exists, the "
+                    + "container convention) or else /sys/class/powercap")
+    Path raplRoot;
 
-    @Option(names = "--gpu-command-overrides", paramLabel = "<PATH>",
+    @Option(names = "--gpu-command-overrides", paramLabel = "<PATH>", converter = ConfigArgument.FilePath.class,
             description = "TOML file that maps GPU control operations to commands run instead of the driver call "
                     + "(e.g. sudo rules around nvidia-smi); with at least one, gpu-control needs no root")
-    String gpuCommandOverrides;
+    Path gpuCommandOverrides;
 
     @Option(names = "--allow-unprivileged",
             description = "Skip the root check (fake devices, or permissions granted another way)")
@@ -116,9 +126,9 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
                     + "otherwise: anyone who reaches the port could change power limits and clocks)")
     Boolean allowUnauthenticatedControl;
 
-    @Option(names = "--state-dir", paramLabel = "<DIR>",
+    @Option(names = "--state-dir", paramLabel = "<DIR>", converter = ConfigArgument.FilePath.class,
             description = "Directory of the restore journal (the original values of the settings zeusd changed)")
-    String stateDir;
+    Path stateDir;
 
     @Option(names = "--restore-on-shutdown",
             description = "On a clean stop, put every GPU setting zeusd changed back to its original value")
@@ -146,18 +156,6 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
             List<String> values = parseResult.matchedOption(option.longestName()).stringValues();
             String value = option.arity().max() == 0 && values.isEmpty() ? "true" : String.join(",", values);
             System.setProperty(ConfigDefaults.propertyName(option), value);
-        }
-    }
-
-    /** Parses one {@code --enable} item so that an unknown group is a usage error. */
-    static class ApiGroupArgument implements CommandLine.ITypeConverter<ApiGroup> {
-        @Override
-        public ApiGroup convert(String value) {
-            try {
-                return ApiGroup.fromWireName(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
         }
     }
 }

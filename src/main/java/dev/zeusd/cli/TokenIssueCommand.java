@@ -11,11 +11,11 @@ import java.util.concurrent.Callable;
 import dev.zeusd.auth.Lifetimes;
 import dev.zeusd.auth.SigningKey;
 import dev.zeusd.auth.TokenIssuer;
+import dev.zeusd.boot.SigningKeyFile;
 import dev.zeusd.config.ApiGroup;
-import dev.zeusd.lifecycle.SigningKeyFile;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code zeusd token issue}: prints exactly one line, the token, on stdout. Never starts a server. */
 @Command(name = "issue", description = "Issue a new JWT token for a user", mixinStandardHelpOptions = true,
@@ -27,19 +27,18 @@ public class TokenIssueCommand extends BaseCommand implements Callable<Integer> 
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--signing-key-path", required = true, paramLabel = "<SIGNING_KEY_PATH>",
-            description = "Path to the HMAC-SHA256 signing key file")
+            converter = ConfigArgument.FilePath.class, description = "Path to the HMAC-SHA256 signing key file")
     Path signingKeyPath;
 
     @Option(names = "--user", required = true, paramLabel = "<USER>",
             description = "User identity to embed in the token (the `sub` claim)")
     String user;
 
-    @Option(names = "--scope", split = ",", converter = ServeCommand.ApiGroupArgument.class, paramLabel = "<SCOPE>",
+    @Option(names = "--scope", split = ",", converter = ConfigArgument.ApiGroupName.class, paramLabel = "<SCOPE>",
             required = true, // a token without scopes is a mistake, not a feature: a usage error
             description = { "API group scopes to grant. Comma-separated. Possible values:",
-                    "  gpu-control: GPU control operations (set power limit, clocks, persistence mode). Requires root",
-                    "  gpu-read:    GPU read operations (power reading, energy consumption)",
-                    "  cpu-read:    CPU RAPL read operations (energy, power). Requires root" })
+                    ConfigArgument.GroupHelp.GPU_CONTROL, ConfigArgument.GroupHelp.GPU_READ,
+                    ConfigArgument.GroupHelp.CPU_READ })
     List<ApiGroup> scopes = List.of();
 
     @Option(names = "--expires", required = true, paramLabel = "<EXPIRES>", converter = LifetimeArgument.class,

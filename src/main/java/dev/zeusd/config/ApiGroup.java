@@ -5,9 +5,9 @@ import java.util.stream.Collectors;
 
 /** The API groups that {@code --enable} switches on, in the canonical order /discover lists them. */
 public enum ApiGroup {
-    GPU_CONTROL(Names.GPU_CONTROL, true, "GPU control operations (set power limit, clocks, persistence mode). Requires root"),
-    GPU_READ(Names.GPU_READ, false, "GPU read operations (power reading, energy consumption)"),
-    CPU_READ(Names.CPU_READ, true, "CPU RAPL read operations (energy, power). Requires root");
+    GPU_CONTROL(Names.GPU_CONTROL, true, Descriptions.GPU_CONTROL),
+    GPU_READ(Names.GPU_READ, false, Descriptions.GPU_READ),
+    CPU_READ(Names.CPU_READ, true, Descriptions.CPU_READ);
 
     /** The wire names as compile-time constants, for {@code @RolesAllowed}: a token's scopes are its roles. */
     public static final class Names {
@@ -16,6 +16,17 @@ public enum ApiGroup {
         public static final String CPU_READ = "cpu-read";
 
         private Names() {
+        }
+    }
+
+    /** One description per group, as compile-time constants: the {@code --enable} and {@code --scope} help uses them. */
+    public static final class Descriptions {
+        public static final String GPU_CONTROL =
+                "GPU control operations (set power limit, clocks, persistence mode). Requires root";
+        public static final String GPU_READ = "GPU read operations (power reading, energy consumption)";
+        public static final String CPU_READ = "CPU RAPL read operations (energy, power). Requires root";
+
+        private Descriptions() {
         }
     }
 

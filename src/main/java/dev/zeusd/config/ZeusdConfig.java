@@ -1,5 +1,6 @@
 package dev.zeusd.config;
 
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -21,22 +22,25 @@ public interface ZeusdConfig {
     TransportMode mode();
 
     @WithDefault("/run/zeusd/zeusd.sock")
-    String socketPath();
+    @WithConverter(Converters.FilePath.class)
+    Path socketPath();
 
     /** Octal, applied to the socket file after bind. */
     @WithDefault("666")
-    String socketPermissions();
+    @WithConverter(Converters.SocketMode.class)
+    SocketPermissions socketPermissions();
 
     OptionalInt socketUid();
 
     OptionalInt socketGid();
 
     @WithDefault("127.0.0.1:4938")
-    String tcpBindAddress();
+    @WithConverter(Converters.TcpBindAddress.class)
+    HostPort tcpBindAddress();
 
-    /** Health probes and Prometheus metrics; {@code HOST:PORT}, or {@code off} for no management listener. */
+    /** Health probes and Prometheus metrics; {@code HOST:PORT}, or {@code off} (empty) for no management listener. */
     @WithDefault("127.0.0.1:9464")
-    String managementBindAddress();
+    Optional<@WithConverter(Converters.ManagementBindAddress.class) HostPort> managementBindAddress();
 
     /** Console log lines as text or as one JSON object per line (for Kubernetes log collectors). */
     @WithDefault("text")
@@ -52,9 +56,9 @@ public interface ZeusdConfig {
     int cpuPowerPollHz();
 
     @WithDefault("gpu-control,gpu-read,cpu-read")
-    List<@WithConverter(ApiGroupConverter.class) ApiGroup> enable();
+    List<@WithConverter(Converters.ApiGroupName.class) ApiGroup> enable();
 
-    Optional<String> signingKeyPath();
+    Optional<@WithConverter(Converters.FilePath.class) Path> signingKeyPath();
 
     /** Serve simulated devices instead of NVML and RAPL. */
     @WithDefault("false")
@@ -67,13 +71,13 @@ public interface ZeusdConfig {
     Optional<String> nvmlLibrary();
 
     /** Absent: {@code /zeus_sys/class/powercap} if it exists (zeus's container convention), else {@code /sys/class/powercap}. */
-    Optional<String> raplRoot();
+    Optional<@WithConverter(Converters.FilePath.class) Path> raplRoot();
 
     @WithDefault("device")
     StreamFormat streamFormat();
 
     /** A TOML file mapping GPU control operations to commands that replace the device call (see the README). */
-    Optional<String> gpuCommandOverrides();
+    Optional<@WithConverter(Converters.FilePath.class) Path> gpuCommandOverrides();
 
     /** Skip the root check, for fake devices or hosts where permissions were granted another way. */
     @WithDefault("false")
@@ -85,7 +89,8 @@ public interface ZeusdConfig {
 
     /** Where the restore journal lives (see the README, "Restoring settings"). */
     @WithDefault("/var/lib/zeusd")
-    String stateDir();
+    @WithConverter(Converters.FilePath.class)
+    Path stateDir();
 
     /** On a clean stop, put every setting zeusd changed back to its original. */
     @WithDefault("false")

@@ -2,6 +2,8 @@ package dev.zeusd.device;
 
 import java.util.List;
 
+import dev.zeusd.device.cpu.CpuPackage;
+
 /** The RAPL packages of the node, in ascending index order. */
 public interface CpuBackend {
     List<CpuPackage> packages();

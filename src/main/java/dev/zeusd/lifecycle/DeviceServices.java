@@ -6,6 +6,10 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.zeusd.StartupException;
+import dev.zeusd.boot.GpuCommandOverridesFile;
+import dev.zeusd.boot.PrivilegeCheck;
+import dev.zeusd.boot.RestoreState;
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.config.ZeusdConfig;
 import dev.zeusd.device.CpuBackend;

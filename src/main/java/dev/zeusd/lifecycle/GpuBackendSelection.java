@@ -4,8 +4,8 @@ import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
+import dev.zeusd.StartupException;
 import dev.zeusd.config.GpuBackendChoice;
-import dev.zeusd.device.DeviceUnavailableException;
 import dev.zeusd.device.GpuBackend;
 import dev.zeusd.device.UnsupportedDriverException;
 
@@ -62,7 +62,7 @@ final class GpuBackendSelection {
             backend = open.get();
         } catch (UnsupportedDriverException e) {
             throw e;
-        } catch (DeviceUnavailableException e) {
+        } catch (StartupException e) {
             LOG.infof("--gpu-backend auto: no %s GPUs: %s", name, e.getMessage());
             return null;
         }

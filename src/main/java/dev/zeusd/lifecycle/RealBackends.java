@@ -1,7 +1,5 @@
 package dev.zeusd.lifecycle;
 
-import java.nio.file.Path;
-
 import dev.zeusd.config.ZeusdConfig;
 import dev.zeusd.device.CpuBackend;
 import dev.zeusd.device.GpuBackend;
@@ -22,6 +20,6 @@ final class RealBackends {
     }
 
     static CpuBackend cpus(ZeusdConfig config) {
-        return RaplCpuBackend.open(config.raplRoot().map(Path::of).orElseGet(RaplCpuBackend::defaultRoot));
+        return RaplCpuBackend.open(config.raplRoot().orElseGet(RaplCpuBackend::defaultRoot));
     }
 }

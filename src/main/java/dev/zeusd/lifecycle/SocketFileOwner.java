@@ -6,14 +6,16 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.zeusd.boot.SocketFile;
 import dev.zeusd.config.TransportMode;
 import dev.zeusd.config.ZeusdConfig;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.http.DomainSocketServerStart;
 
 /**
  * After bind: applies {@code --socket-permissions} and {@code --socket-uid/--socket-gid}. On clean shutdown: removes
@@ -22,44 +24,31 @@ import io.quarkus.runtime.StartupEvent;
 @Singleton
 public class SocketFileOwner {
     private static final Logger LOG = Logger.getLogger(SocketFileOwner.class);
-    private static final long BIND_WAIT_NANOS = 30_000_000_000L;
     private Path socket;
     private Object boundInode;
 
     /**
-     * Vert.x binds the socket only after StartupEvent, so a short-lived thread waits for the file. Until then the
-     * file has the umask's mode, which is never wider than what we apply.
+     * Quarkus fires this (asynchronously) once Vert.x has bound the Unix socket. Until then the file has the umask's
+     * mode, which is never wider than what we apply.
      */
-    void onStart(@Observes StartupEvent event, ZeusdConfig config) {
+    void onBound(@ObservesAsync DomainSocketServerStart event, ZeusdConfig config) {
         if (config.mode() != TransportMode.UDS) {
             return;
         }
-        Thread thread = new Thread(() -> awaitBindAndApply(config), "zeusd-socket-owner");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void awaitBindAndApply(ZeusdConfig config) {
-        Path path = Path.of(config.socketPath());
-        long deadline = System.nanoTime() + BIND_WAIT_NANOS;
+        Path path = config.socketPath();
+        if (!SocketFile.isSocket(path)) {
+            LOG.errorf("Socket %s did not appear; permissions not applied", path);
+            return;
+        }
         try {
-            while (!SocketFile.isSocket(path)) {
-                if (System.nanoTime() > deadline) {
-                    LOG.errorf("Socket %s did not appear; permissions not applied", path);
-                    return;
-                }
-                Thread.sleep(5);
-            }
             apply(path, config);
         } catch (IOException e) {
             LOG.errorf("Cannot apply permissions or owner to %s: %s", path, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
     private synchronized void apply(Path path, ZeusdConfig config) throws IOException {
-        Files.setPosixFilePermissions(path, SocketFile.parsePermissions(config.socketPermissions()));
+        Files.setPosixFilePermissions(path, config.socketPermissions().permissions());
         if (config.socketUid().isPresent()) {
             Files.setAttribute(path, "unix:uid", config.socketUid().getAsInt(), LinkOption.NOFOLLOW_LINKS);
         }

@@ -9,17 +9,17 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import dev.zeusd.config.BuildVersion;
+import dev.zeusd.device.cpu.EnergySample;
+import dev.zeusd.device.cpu.PowerMw;
 import dev.zeusd.service.cpu.CpuService;
-import dev.zeusd.service.cpu.EnergySample;
-import dev.zeusd.service.cpu.PowerMw;
 import dev.zeusd.service.gpu.GpuReading;
 import dev.zeusd.service.gpu.GpuService;
 import dev.zeusd.service.gpu.restore.RestoreReason;
 import dev.zeusd.streaming.PowerStreams;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.Startup;
 
 /**

@@ -5,9 +5,9 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.zeusd.device.cpu.EnergySample;
+import dev.zeusd.device.cpu.PowerMw;
 import dev.zeusd.service.cpu.CpuService;
-import dev.zeusd.service.cpu.EnergySample;
-import dev.zeusd.service.cpu.PowerMw;
 import dev.zeusd.service.gpu.GpuReading;
 import dev.zeusd.service.gpu.GpuService;
 import io.vertx.core.Context;

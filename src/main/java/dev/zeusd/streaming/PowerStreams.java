@@ -7,8 +7,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import dev.zeusd.config.ZeusdConfig;
+import dev.zeusd.device.cpu.PowerMw;
 import dev.zeusd.service.cpu.CpuService;
-import dev.zeusd.service.cpu.PowerMw;
 import dev.zeusd.service.gpu.GpuService;
 
 /** The GPU and CPU power feeds. They publish readings; {@code api/} renders them in the dialect asked for. */

@@ -9,9 +9,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
-import dev.zeusd.device.CpuPackage;
 import dev.zeusd.device.DeviceErrorKind;
 import dev.zeusd.device.DeviceException;
+import dev.zeusd.device.cpu.CpuPackage;
+import dev.zeusd.device.cpu.EnergySample;
+import dev.zeusd.device.cpu.PackageEnergy;
+import dev.zeusd.device.cpu.PowerMw;
 import dev.zeusd.service.DeviceWorkers;
 
 /** Cumulative energy and power of the RAPL packages, each read on its own worker. */

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
+import dev.zeusd.device.cpu.PackageEnergy;
 import dev.zeusd.service.DeviceWorkers;
 
 /**

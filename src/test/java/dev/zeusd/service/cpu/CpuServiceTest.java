@@ -15,30 +15,6 @@ import dev.zeusd.device.cpu.sim.SimulatedCpuBackend;
 class CpuServiceTest {
 
     @Test
-    void powerUsesTheMeasuredElapsedTime() {
-        EnergySample a = new EnergySample(0, 1_000_000, 500_000L);
-        EnergySample b = new EnergySample(250_000_000L, 21_000_000, 2_500_000L); // 20 J and 2 J in 0.25 s
-        PowerMw power = PowerMw.between(a, b);
-        assertEquals(80_000, power.cpuMw());
-        assertEquals(8_000, power.dramMw());
-        assertNull(PowerMw.between(new EnergySample(0, 0, null), new EnergySample(1_000_000_000L, 1, null)).dramMw());
-    }
-
-    @Test
-    void windowPairsWithARecentEnoughSampleOnly() {
-        PowerWindow window = new PowerWindow();
-        EnergySample old = new EnergySample(0, 0, null);
-        window.add(old);
-        EnergySample tooClose = new EnergySample(5_000_000L, 1, null);
-        assertTrue(window.partnerFor(tooClose).isEmpty());
-        EnergySample fine = new EnergySample(50_000_000L, 2, null);
-        assertEquals(old, window.partnerFor(fine).orElseThrow());
-        EnergySample stale = new EnergySample(2_000_000_000L, 3, null);
-        window.add(fine);
-        assertTrue(window.partnerFor(stale).isEmpty());
-    }
-
-    @Test
     void wrapGuardReadsWellBeforeACounterCanWrap() {
         // Intel's usual range wraps in 262 s at 1 kW: the guard keeps the original's 30 s.
         assertEquals(Duration.ofSeconds(30), WrapGuard.periodFor(SimulatedCpuBackend.INTEL_MAX_ENERGY_RANGE_UJ));

@@ -12,10 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import dev.zeusd.StartupException;
 import dev.zeusd.device.CpuBackend;
-import dev.zeusd.device.CpuPackage;
-import dev.zeusd.device.DeviceUnavailableException;
-import dev.zeusd.device.RaplDomain;
+import dev.zeusd.device.cpu.CpuPackage;
+import dev.zeusd.device.cpu.RaplDomain;
 
 /**
  * RAPL through the powercap sysfs tree: packages at {@code <root>/intel-rapl/intel-rapl:N}, DRAM as the subzone
@@ -79,7 +79,7 @@ public final class RaplCpuBackend implements CpuBackend {
                 }
             }
         } catch (IOException e) {
-            throw new DeviceUnavailableException("Cannot list the RAPL zone " + packageZone + ": " + e.getMessage()
+            throw new StartupException("Cannot list the RAPL zone " + packageZone + ": " + e.getMessage()
                     + ".");
         }
         return Optional.empty();
@@ -91,16 +91,16 @@ public final class RaplCpuBackend implements CpuBackend {
             SysfsRaplDomain.readLong(domain.energyFile());
             return domain;
         } catch (AccessDeniedException e) {
-            throw new DeviceUnavailableException("Cannot read " + e.getFile() + " (readable by root only on most "
+            throw new StartupException("Cannot read " + e.getFile() + " (readable by root only on most "
                     + "kernels); run zeusd as root, or drop cpu-read with --enable gpu-control,gpu-read.");
         } catch (IOException e) {
-            throw new DeviceUnavailableException("Cannot read the RAPL zone " + zone + " (" + e.getMessage()
+            throw new StartupException("Cannot read the RAPL zone " + zone + " (" + e.getMessage()
                     + "); check --rapl-root, or drop cpu-read with --enable gpu-control,gpu-read.");
         }
     }
 
-    private static DeviceUnavailableException noRapl(Path rapl) {
-        return new DeviceUnavailableException("No RAPL packages found under " + rapl + "; this CPU or kernel does "
+    private static StartupException noRapl(Path rapl) {
+        return new StartupException("No RAPL packages found under " + rapl + "; this CPU or kernel does "
                 + "not expose RAPL there: pass --rapl-root, drop cpu-read with --enable gpu-control,gpu-read, or "
                 + "use --simulate.");
     }

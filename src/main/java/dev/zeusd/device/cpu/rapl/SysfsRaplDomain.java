@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 import dev.zeusd.device.DeviceErrorKind;
 import dev.zeusd.device.DeviceException;
-import dev.zeusd.device.RaplDomain;
+import dev.zeusd.device.cpu.RaplDomain;
 
 /** One powercap zone: {@code energy_uj} read on every call, {@code max_energy_range_uj} once. */
 final class SysfsRaplDomain implements RaplDomain {

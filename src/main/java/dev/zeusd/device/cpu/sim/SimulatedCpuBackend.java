@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 import dev.zeusd.device.CpuBackend;
-import dev.zeusd.device.CpuPackage;
-import dev.zeusd.device.RaplDomain;
+import dev.zeusd.device.cpu.CpuPackage;
+import dev.zeusd.device.cpu.RaplDomain;
 
 /** Two simulated packages: package 0 with a DRAM domain, package 1 without, as on many client boards. */
 public final class SimulatedCpuBackend implements CpuBackend {

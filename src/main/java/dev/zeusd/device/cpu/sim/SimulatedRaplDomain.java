@@ -2,7 +2,7 @@ package dev.zeusd.device.cpu.sim;
 
 import java.util.function.LongSupplier;
 
-import dev.zeusd.device.RaplDomain;
+import dev.zeusd.device.cpu.RaplDomain;
 
 /**
  * A RAPL counter driven by a power wave {@code base + amplitude * sin(...)}. Energy is the wave's exact integral, so

@@ -7,8 +7,8 @@ import org.jboss.logging.Logger;
 
 import com.sun.jna.Pointer;
 
+import dev.zeusd.StartupException;
 import dev.zeusd.device.DeviceException;
-import dev.zeusd.device.DeviceUnavailableException;
 import dev.zeusd.device.GpuBackend;
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.device.UnsupportedDriverException;
@@ -35,7 +35,7 @@ public final class AmdSmiGpuBackend implements GpuBackend {
         try {
             version = library.version();
         } catch (DeviceException e) {
-            throw new DeviceUnavailableException("AMD SMI at " + library.path() + " did not tell its version ("
+            throw new StartupException("AMD SMI at " + library.path() + " did not tell its version ("
                     + e.getMessage() + ").");
         }
         String problem = version.problemWith(library.abi());
@@ -49,7 +49,7 @@ public final class AmdSmiGpuBackend implements GpuBackend {
         try {
             library.init();
         } catch (DeviceException e) {
-            throw new DeviceUnavailableException("AMD SMI could not be initialised (" + e.getMessage() + "); check "
+            throw new StartupException("AMD SMI could not be initialised (" + e.getMessage() + "); check "
                     + "the amdgpu driver and access to /dev/kfd and /dev/dri, or run with --enable cpu-read or "
                     + "--simulate.");
         }
@@ -63,11 +63,11 @@ public final class AmdSmiGpuBackend implements GpuBackend {
             return new AmdSmiGpuBackend(library, List.copyOf(gpus));
         } catch (DeviceException e) {
             library.shutDown();
-            throw new DeviceUnavailableException("AMD SMI could not list the GPUs (" + e.getMessage() + ").");
+            throw new StartupException("AMD SMI could not list the GPUs (" + e.getMessage() + ").");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             library.shutDown();
-            throw new DeviceUnavailableException("Interrupted while checking the AMD GPUs' energy counters.");
+            throw new StartupException("Interrupted while checking the AMD GPUs' energy counters.");
         }
     }
 

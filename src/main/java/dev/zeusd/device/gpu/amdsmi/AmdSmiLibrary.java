@@ -17,8 +17,8 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 
+import dev.zeusd.StartupException;
 import dev.zeusd.device.DeviceException;
-import dev.zeusd.device.DeviceUnavailableException;
 import dev.zeusd.device.UnsupportedDriverException;
 
 /**
@@ -69,7 +69,7 @@ final class AmdSmiLibrary {
         if (tooOld != null) {
             throw new UnsupportedDriverException(tooOld);
         }
-        throw new DeviceUnavailableException("AMD SMI library not found (" + search.description() + "; tried "
+        throw new StartupException("AMD SMI library not found (" + search.description() + "; tried "
                 + String.join(", ", tried) + "); install ROCm 6.3 or later, set AMDSMI_LIB_DIR to the directory that "
                 + "holds libamd_smi.so, or run with --enable cpu-read or --simulate.");
     }

@@ -9,10 +9,10 @@ import com.sun.jna.Native;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 
+import dev.zeusd.StartupException;
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.GpuBackend;
 import dev.zeusd.device.GpuDevice;
-import dev.zeusd.device.DeviceUnavailableException;
 
 /**
  * The node's GPUs through NVML: loaded lazily (never in a static initialiser, for the native image), initialised
@@ -36,7 +36,7 @@ public final class NvmlGpuBackend implements GpuBackend {
         try {
             NvmlErrors.check(nvml, nvml.nvmlInit_v2(), "nvmlInit_v2");
         } catch (DeviceException e) {
-            throw new DeviceUnavailableException("NVML could not be initialised (" + e.getMessage() + "); check the NVIDIA "
+            throw new StartupException("NVML could not be initialised (" + e.getMessage() + "); check the NVIDIA "
                     + "driver, or run with --enable cpu-read or --simulate.");
         }
         try {
@@ -52,7 +52,7 @@ public final class NvmlGpuBackend implements GpuBackend {
             return new NvmlGpuBackend(nvml, List.copyOf(devices));
         } catch (DeviceException e) {
             nvml.nvmlShutdown();
-            throw new DeviceUnavailableException("NVML could not list the GPUs (" + e.getMessage() + ").");
+            throw new StartupException("NVML could not list the GPUs (" + e.getMessage() + ").");
         }
     }
 
@@ -68,7 +68,7 @@ public final class NvmlGpuBackend implements GpuBackend {
                 failures.add(name);
             }
         }
-        throw new DeviceUnavailableException("NVML library not found (tried " + String.join(", ", failures)
+        throw new StartupException("NVML library not found (tried " + String.join(", ", failures)
                 + "); install the NVIDIA driver, pass --nvml-library PATH, or run with --enable cpu-read or "
                 + "--simulate.");
     }

@@ -13,8 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.zeusd.device.CpuPackage;
-import dev.zeusd.device.DeviceUnavailableException;
+import dev.zeusd.StartupException;
+import dev.zeusd.device.cpu.CpuPackage;
 import dev.zeusd.testsupport.FakePowercap;
 
 class RaplCpuBackendTest {
@@ -44,7 +44,7 @@ class RaplCpuBackendTest {
 
     @Test
     void noRaplIsAClearStartupError() {
-        DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class, () -> RaplCpuBackend.open(root));
+        StartupException e = assertThrows(StartupException.class, () -> RaplCpuBackend.open(root));
         assertTrue(e.getMessage().startsWith("No RAPL packages found under " + root.resolve("intel-rapl")),
                 e.getMessage());
     }
@@ -55,7 +55,7 @@ class RaplCpuBackendTest {
         Path energy = tree.packageZone(0).resolve("energy_uj");
         Files.delete(energy);
         Files.createDirectory(energy); // reading a directory fails even for root
-        DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class, () -> RaplCpuBackend.open(root));
+        StartupException e = assertThrows(StartupException.class, () -> RaplCpuBackend.open(root));
         assertTrue(e.getMessage().contains(tree.packageZone(0).toString()), e.getMessage());
     }
 

@@ -11,9 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.zeusd.StartupException;
 import dev.zeusd.device.DeviceErrorKind;
 import dev.zeusd.device.DeviceException;
-import dev.zeusd.device.DeviceUnavailableException;
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.device.GpuIdentity;
 import dev.zeusd.device.PowerLimitConstraints;
@@ -74,7 +74,7 @@ class AmdSmiGpuBackendTest {
 
     @Test
     void rocm62WithoutTheClockLimitFunctionIsRefusedNamingTheOldestSupported() {
-        DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class, () -> open("rocm-6.2"));
+        StartupException e = assertThrows(StartupException.class, () -> open("rocm-6.2"));
         assertEquals("The AMD SMI library " + FakeAmdSmi.libraryDir("rocm-6.2").resolve("libamd_smi.so.24")
                 + " is from ROCm 6.2 (it lacks amdsmi_set_gpu_clk_limit), which zeusd does not support; the oldest "
                 + "supported is ROCm 6.3 (AMD SMI 24.7).", e.getMessage());
@@ -82,7 +82,7 @@ class AmdSmiGpuBackendTest {
 
     @Test
     void anEmptyLibDirIsOneSentenceNamingTheVariable() {
-        DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class,
+        StartupException e = assertThrows(StartupException.class,
                 () -> AmdSmiGpuBackend.open(AmdSmiLibrarySearch.of(opt.toString(), "/elsewhere", opt)));
         assertEquals("AMD SMI library not found (AMDSMI_LIB_DIR=" + opt + "; tried " + opt + "/libamd_smi.so.26, "
                 + opt + "/libamd_smi.so.25, " + opt + "/libamd_smi.so.24); install ROCm 6.3 or later, set "

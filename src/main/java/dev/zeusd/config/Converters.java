@@ -1,0 +1,77 @@
+package dev.zeusd.config;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+import org.eclipse.microprofile.config.spi.Converter;
+
+import dev.zeusd.StartupException;
+
+/**
+ * Every typed setting is parsed here, once, by the same converter whether it comes from a flag (picocli, through
+ * {@code cli/ConfigArgument}) or from a property or the environment (SmallRye Config, through {@code @WithConverter}
+ * in {@link ZeusdConfig}). A value that is not valid is one startup sentence naming the flag; nothing downstream
+ * parses the text again.
+ */
+public final class Converters {
+    private Converters() {
+    }
+
+    /** {@code --tcp-bind-address}: {@code HOST:PORT}. */
+    public static final class TcpBindAddress implements Converter<HostPort> {
+        @Override
+        public HostPort convert(String value) {
+            return HostPort.parse(value).orElseThrow(() -> notHostPort("--tcp-bind-address", "127.0.0.1:4938", value));
+        }
+    }
+
+    /** {@code --management-bind-address}: {@code HOST:PORT}, or {@code off} (null: no management listener). */
+    public static final class ManagementBindAddress implements Converter<HostPort> {
+        public static final String OFF = "off";
+
+        @Override
+        public HostPort convert(String value) {
+            if (OFF.equalsIgnoreCase(value)) {
+                return null;
+            }
+            return HostPort.parse(value).orElseThrow(() -> notHostPort("--management-bind-address",
+                    "127.0.0.1:9464 or off", value));
+        }
+    }
+
+    private static StartupException notHostPort(String flag, String example, String value) {
+        return new StartupException(flag + " must be HOST:PORT, such as " + example + ", got '" + value + "'.");
+    }
+
+    /** {@code --socket-permissions}: an octal mode. */
+    public static final class SocketMode implements Converter<SocketPermissions> {
+        @Override
+        public SocketPermissions convert(String value) {
+            return SocketPermissions.parse(value).orElseThrow(() -> new StartupException(
+                    "--socket-permissions must be an octal mode such as 666, got '" + value + "'."));
+        }
+    }
+
+    /** A file or directory setting ({@code --socket-path}, {@code --state-dir}, ...); empty means not set. */
+    public static final class FilePath implements Converter<Path> {
+        @Override
+        public Path convert(String value) {
+            if (value.isBlank()) {
+                return null; // as SmallRye reads an empty string: absent
+            }
+            try {
+                return Path.of(value);
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException("not a path: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** One item of {@code --enable} or {@code --scope}: the wire name of an API group ({@code gpu-read}). */
+    public static final class ApiGroupName implements Converter<ApiGroup> {
+        @Override
+        public ApiGroup convert(String value) {
+            return ApiGroup.fromWireName(value);
+        }
+    }
+}
