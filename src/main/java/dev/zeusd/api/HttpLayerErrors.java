@@ -39,7 +39,7 @@ public class HttpLayerErrors {
             431, "Request headers too large.",
             500, "Internal server error.",
             501, "Not implemented.");
-    static final String MALFORMED_HEAD = "Malformed request: the request line or a header line cannot be parsed.";
+    static final String MALFORMED_HEAD = "Malformed request: the request line or the headers are not valid HTTP/1.1.";
 
     private final MalformedRequests malformed;
 
@@ -58,6 +58,11 @@ public class HttpLayerErrors {
         Throwable failure = context.failure();
         if (isSecurity(failure)) {
             context.next(); // the 401 challenge and 403 belong to Quarkus security and api/AuthErrorMappers
+            return;
+        }
+        if (context.request().version() == null) { // refused before RequestHeadCheck ran (e.g. PRI * HTTP/2.0, no Host)
+            malformed.count(505, "HTTP version");
+            JsonErrors.endAndClose(context, 505, RequestHeadCheck.UNSUPPORTED_VERSION);
             return;
         }
         int status = undecodablePath(context, failure) || isVertxRejection(failure) ? 400

@@ -170,8 +170,9 @@ class HostileInputTest {
     void http2PriorKnowledgeIsNotServed() throws IOException {
         String answer = raw().exchange("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
                 SILENCE_LIMIT_MS);
-        // an HTTP/1 answer (Vert.x echoes the version in it), not an HTTP/2 SETTINGS frame
-        assertTrue(answer.startsWith("HTTP/2.0 400 ") || answer.startsWith("HTTP/1.1 505 "), answer);
+        // an HTTP/1 answer (Vert.x echoes the request's version in its status line), not an HTTP/2 SETTINGS frame
+        assertTrue(answer.startsWith("HTTP/"), answer);
+        assertEquals(505, UdsHttpClient.parse(answer).status(), answer);
         assertJsonError(UdsHttpClient.parse(answer), "HTTP/2 preface");
     }
 
