@@ -1,11 +1,17 @@
 package dev.zeusd.api;
 
+import java.io.IOException;
 import java.lang.reflect.Field;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -43,9 +49,9 @@ import io.vertx.core.net.impl.TCPServerBase;
  * channel's pipeline sees each accepted connection before Netty's acceptor initialises it, and puts the guard first in
  * the connection's own pipeline.
  * <p>
- * Self-check: after each API listener starts, every one of them must have been found and hooked, and each accepted
- * connection must show Vert.x's HTTP/1 pipeline; otherwise one ERROR line says what is missing and the daemon serves
- * on without the guard (as before it existed). {@code HostileInputTest} and {@code UnixSocketTransportTest} fail in
+ * Self-check: when an API listener has started it must be found and hooked, and a connection made to it right then
+ * (as a client would) must come out guarded; otherwise one ERROR line says what is missing and the daemon serves on
+ * without the guard (as before it existed: Vert.x's idle timeout and empty-bodied codec errors). {@code HostileInputTest} and {@code UnixSocketTransportTest} fail in
  * that case, so a Quarkus or Vert.x upgrade that breaks this is caught by the build.
  */
 @Singleton
@@ -59,6 +65,7 @@ public class AcceptedConnections {
     private final HttpLayerErrors errors;
     private final MalformedRequests malformed;
     private final Set<SocketAddress> guarded = ConcurrentHashMap.newKeySet();
+    private final AtomicLong guardedConnections = new AtomicLong();
     private final AtomicReference<String> problem = new AtomicReference<>();
     private final Acceptor acceptor = new Acceptor();
 
@@ -92,6 +99,7 @@ public class AcceptedConnections {
 
     synchronized void guard(String listener, Predicate<SocketAddress> isApi) {
         int found = 0;
+        List<SocketAddress> hooked = new ArrayList<>();
         try {
             if (!(vertx instanceof VertxInternal internal)) {
                 report("Vert.x is not a VertxInternal: " + vertx.getClass().getName());
@@ -103,8 +111,8 @@ public class AcceptedConnections {
                     found++;
                     if (bound.pipeline().get(ACCEPT) == null) {
                         bound.pipeline().addFirst(ACCEPT, acceptor);
+                        hooked.add(bound.localAddress());
                     }
-                    guarded.add(bound.localAddress());
                 }
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -113,8 +121,11 @@ public class AcceptedConnections {
         }
         if (found == 0) {
             report("no " + listener + " API listener among Vert.x's HTTP servers");
-        } else {
-            LOG.debugf("Guarding connections to %s", guarded);
+        }
+        for (SocketAddress address : hooked) {
+            probe(address);
+            guarded.add(address);
+            LOG.debugf("Guarding connections to %s", address);
         }
     }
 
@@ -139,7 +150,38 @@ public class AcceptedConnections {
 
     private RequestDeadline newGuard() {
         return new RequestDeadline(errors::invalidRequest, this::report,
-                () -> malformed.count(408, "request not received in time"));
+                () -> malformed.count(408, "request not received in time"), guardedConnections::incrementAndGet);
+    }
+
+    /**
+     * The self-check's second half: connects to the listener the way a client would and waits for that connection
+     * to be guarded (any guarded connection will do).
+     */
+    private void probe(SocketAddress listener) {
+        long before = guardedConnections.get();
+        try (SocketChannel ignored = SocketChannel.open(reachable(listener))) {
+            for (int i = 0; i < 200 && guardedConnections.get() == before; i++) {
+                Thread.sleep(10);
+            }
+        } catch (IOException e) {
+            LOG.debugf("Self-check could not connect to %s: %s", listener, e);
+            return; // the readiness probe reports an unreachable listener
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (guardedConnections.get() == before) {
+            report("a connection accepted on " + listener + " was not guarded");
+        }
+    }
+
+    private static SocketAddress reachable(SocketAddress bound) {
+        if (bound instanceof DomainSocketAddress socket) {
+            return UnixDomainSocketAddress.of(socket.path());
+        }
+        InetSocketAddress inet = (InetSocketAddress) bound;
+        return inet.getAddress().isAnyLocalAddress()
+                ? new InetSocketAddress(InetAddress.getLoopbackAddress(), inet.getPort()) : inet;
     }
 
     /** First in the listening channel's pipeline: its messages are the accepted connections. */

@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -52,6 +53,7 @@ final class RequestDeadline extends ChannelDuplexHandler {
     private final Handler<HttpServerRequest> invalidRequests;
     private final Consumer<String> problem;
     private final Runnable timedOut;
+    private final Runnable guarded;
     private ChannelHandlerContext context;
     private long deadlineMs = DEFAULT_DEADLINE_MS;
     private boolean guarding;
@@ -63,10 +65,12 @@ final class RequestDeadline extends ChannelDuplexHandler {
     /** Bytes arrived since the last whole request: a deadline now cuts a request short, not an idle connection. */
     private boolean partial;
 
-    RequestDeadline(Handler<HttpServerRequest> invalidRequests, Consumer<String> problem, Runnable timedOut) {
+    RequestDeadline(Handler<HttpServerRequest> invalidRequests, Consumer<String> problem, Runnable timedOut,
+            Runnable guarded) {
         this.invalidRequests = invalidRequests;
         this.problem = problem;
         this.timedOut = timedOut;
+        this.guarded = guarded;
     }
 
     @Override
@@ -78,7 +82,8 @@ final class RequestDeadline extends ChannelDuplexHandler {
     @Override
     public void channelRegistered(ChannelHandlerContext ctx) {
         ChannelPipeline pipeline = ctx.pipeline();
-        if (pipeline.get(VERTX_CONNECTION) instanceof VertxHandler<?> vertx
+        ChannelHandler vertxHandler = pipeline.get(VERTX_CONNECTION);
+        if (vertxHandler instanceof VertxHandler<?> vertx
                 && vertx.getConnection() instanceof Http1xServerConnection connection) {
             connection.invalidRequestHandler(invalidRequests);
             pipeline.addBefore(VERTX_CONNECTION, WATCH, new Watch());
@@ -93,12 +98,15 @@ final class RequestDeadline extends ChannelDuplexHandler {
                 pipeline.remove(idle);
             }
             guarding = true;
+            guarded.run();
             ctx.fireChannelRegistered();
-        } else {
-            problem.accept("an accepted connection's pipeline is not Vert.x's HTTP/1 pipeline: " + pipeline.names());
-            ctx.fireChannelRegistered();
-            pipeline.remove(this);
+            return;
         }
+        if (vertxHandler != null) {
+            problem.accept("an accepted connection's pipeline is not Vert.x's HTTP/1 pipeline: " + pipeline.names());
+        } // else Vert.x refused the connection (a 503 while it stops accepting): nothing to guard
+        ctx.fireChannelRegistered();
+        pipeline.remove(this);
     }
 
     @Override
