@@ -51,8 +51,9 @@ import io.vertx.core.net.impl.TCPServerBase;
  * <p>
  * Self-check: when an API listener has started it must be found and hooked, and a connection made to it right then
  * (as a client would) must come out guarded; otherwise one ERROR line says what is missing and the daemon serves on
- * without the guard (as before it existed: Vert.x's idle timeout and empty-bodied codec errors). {@code HostileInputTest} and {@code UnixSocketTransportTest} fail in
- * that case, so a Quarkus or Vert.x upgrade that breaks this is caught by the build.
+ * without the guard (as before it existed: Vert.x's idle timeout and empty-bodied codec errors). {@code
+ * HostileInputTest} and {@code UnixSocketTransportTest} fail in that case, so a Quarkus or Vert.x upgrade that breaks
+ * this is caught by the build.
  */
 @Singleton
 @RegisterForReflection(targets = TCPServerBase.class, fields = true, methods = false)

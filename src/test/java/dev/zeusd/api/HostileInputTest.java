@@ -13,6 +13,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -248,8 +249,9 @@ class HostileInputTest {
                 socket.getOutputStream().write(WHOLE_REQUEST);
                 String head = readHead(socket.getInputStream());
                 statuses.add(Integer.parseInt(head.split(" ")[1]));
-                int length = Integer.parseInt(head.lines().filter(l -> l.toLowerCase().startsWith("content-length:"))
-                        .findFirst().orElseThrow().substring(15).trim());
+                int length = Integer.parseInt(head.lines()
+                        .filter(l -> l.toLowerCase(Locale.ROOT).startsWith("content-length:")).findFirst()
+                        .orElseThrow().substring(15).trim());
                 socket.getInputStream().readNBytes(length);
             }
         } catch (IOException e) {
