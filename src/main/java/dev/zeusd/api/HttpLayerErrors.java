@@ -7,10 +7,16 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.quarkus.security.AuthenticationException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.vertx.core.VertxException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -33,6 +39,7 @@ public class HttpLayerErrors {
             431, "Request headers too large.",
             500, "Internal server error.",
             501, "Not implemented.");
+    static final String MALFORMED_HEAD = "Malformed request: the request line or the headers are not valid HTTP/1.1.";
 
     private final MalformedRequests malformed;
 
@@ -53,6 +60,11 @@ public class HttpLayerErrors {
             context.next(); // the 401 challenge and 403 belong to Quarkus security and api/AuthErrorMappers
             return;
         }
+        if (context.request().version() == null) { // refused before RequestHeadCheck ran (e.g. PRI * HTTP/2.0, no Host)
+            malformed.count(505, "HTTP version");
+            JsonErrors.endAndClose(context, 505, RequestHeadCheck.UNSUPPORTED_VERSION);
+            return;
+        }
         int status = undecodablePath(context, failure) || isVertxRejection(failure) ? 400
                 : context.statusCode() > 0 ? context.statusCode()
                 : failure instanceof HttpException http ? http.getStatusCode() : 500;
@@ -71,6 +83,25 @@ public class HttpLayerErrors {
             malformed.count(status, "no handler");
         }
         JsonErrors.end(context, status, MESSAGES.getOrDefault(status, MESSAGES.get(status < 500 ? 400 : 500)));
+    }
+
+    /**
+     * Requests Vert.x's HTTP/1 decoder refused before any route (set per connection by {@link RequestDeadline}): the
+     * request line over {@code quarkus.http.limits.max-initial-line-length} (414), headers over
+     * {@code max-header-size} (431), or a head it cannot parse (400). Same statuses as Vert.x's default handler, with
+     * the JSON body it leaves out; the connection is closed, as the decoder reads nothing more from it.
+     */
+    void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status = cause instanceof TooLongHttpLineException ? 414
+                : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+        malformed.count(status, describe(cause));
+        String message = status == 400 ? MALFORMED_HEAD : MESSAGES.get(status);
+        var response = request.response().setStatusCode(status).putHeader(HttpHeaders.CONNECTION, "close");
+        var sent = request.method() == HttpMethod.HEAD ? response.end()
+                : response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                        .end(new JsonObject().put("error", message).encode());
+        sent.onComplete(done -> request.connection().close());
     }
 
     /** Vert.x Web decodes the path before any route runs; a broken escape there ends up here. */

@@ -18,6 +18,10 @@ import io.vertx.ext.web.RoutingContext;
  * served is exempt: a power stream may stay silent while readings do not change and a {@code block=true} control call
  * may wait on a slow override command. So Vert.x's idle handler is taken off the connection while a request is served
  * and put back when its response ends. (Vert.x offers no public hook for this; its pipeline names the handler "idle".)
+ * <p>
+ * This is the fallback: on a connection {@link AcceptedConnections} guards, {@link RequestDeadline} has replaced the
+ * idle handler (it also bounds a head sent byte by byte, which restarts an idle timer) and this finds nothing to do.
+ * Should that guard not install after an upgrade, this keeps streams and slow control calls from being cut.
  */
 @Singleton
 public class IdleTimeoutBetweenRequests {

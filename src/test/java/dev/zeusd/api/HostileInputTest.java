@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,6 +45,9 @@ class HostileInputTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    AcceptedConnections connections;
 
     private UdsHttpClient raw() {
         return UdsHttpClient.tcp(base.getPort());
@@ -136,6 +143,147 @@ class HostileInputTest {
         for (CompletableFuture<String> answer : answers) {
             String text = answer.get();
             assertTrue(text.isEmpty() || text.startsWith("HTTP/1."), text);
+        }
+    }
+
+    /** Refused by Vert.x's HTTP/1 decoder before any route: statuses as before, now with the JSON body. */
+    @Test
+    void codecRefusalsGetAJsonError() throws IOException {
+        Map<String, Integer> corpus = Map.of(
+                "GET /time?x=" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414,
+                "GET /time HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(9000) + "\r\n\r\n", 431,
+                "GET /time HTTP/1.1\r\nHost : x\r\n\r\n", 400,
+                "GET /time HTTP/1.1\r\nHost: x\r\nX-Bad\u0001Name: y\r\n\r\n", 400,
+                "GET /time HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                400,
+                "GET /time HTTP/1.1\r\nHost: x\r\nContent-Length: 1, 2\r\n\r\n", 400);
+        for (Map.Entry<String, Integer> request : corpus.entrySet()) {
+            String what = request.getKey().lines().filter(l -> !l.startsWith("Host")).reduce((a, b) -> b).orElseThrow();
+            what = what.length() > 60 ? what.substring(0, 60) + "..." : what;
+            UdsHttpClient.Response response = exchange(request.getKey());
+            assertEquals(request.getValue(), response.status(), what);
+            assertJsonError(response, what);
+        }
+    }
+
+    /** Cleartext HTTP/2 is not served: the preface is an HTTP/1 request line with an unsupported version. */
+    @Test
+    void http2PriorKnowledgeIsNotServed() throws IOException {
+        String answer = raw().exchange("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+                SILENCE_LIMIT_MS);
+        // an HTTP/1 answer (Vert.x echoes the request's version in its status line), not an HTTP/2 SETTINGS frame
+        assertTrue(answer.startsWith("HTTP/"), answer);
+        assertEquals(505, UdsHttpClient.parse(answer).status(), answer);
+        assertJsonError(UdsHttpClient.parse(answer), "HTTP/2 preface");
+    }
+
+    /**
+     * A head trickled one byte a second gets a 408 and is closed about when the deadline (10 s) passes: as the first
+     * request of a connection (before: closed at 10 s without an answer) and as the second (before: held
+     * indefinitely). Meanwhile a power stream opened before stays open and a keep-alive connection that sends a
+     * request every 6 s is served.
+     */
+    @Test
+    void aTrickledRequestIsCutOffButStreamsAndKeepAliveClientsAreNot() throws Exception {
+        assertGuarded(InetSocketAddress.class);
+        InetSocketAddress api = new InetSocketAddress("127.0.0.1", base.getPort());
+        try (Socket stream = new Socket("127.0.0.1", base.getPort())) {
+            stream.getOutputStream().write("GET /gpu/stream_power?gpu_ids=0 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String head = readHead(stream.getInputStream());
+            assertTrue(head.startsWith("HTTP/1.1 200"), head);
+            CompletableFuture<List<Integer>> keepAlive =
+                    CompletableFuture.supplyAsync(this::threeRequestsSixSecondsApart);
+            CompletableFuture<SlowClient.Result> first = CompletableFuture.supplyAsync(() -> trickle(api, new byte[0]));
+
+            assertDeadline(trickle(api, WHOLE_REQUEST));
+            assertDeadline(first.get());
+            assertEquals(List.of(200, 200, 200), keepAlive.get());
+            assertStillOpen(stream);
+        }
+    }
+
+    static final byte[] WHOLE_REQUEST = "GET /time HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] TRICKLED = ("GET /time HTTP/1.1\r\nHost: x\r\nX-Slow: " + "a".repeat(40))
+            .getBytes(StandardCharsets.US_ASCII);
+
+    static SlowClient.Result trickle(java.net.SocketAddress address, byte[] prelude) {
+        try {
+            return SlowClient.trickle(address, prelude, TRICKLED, 1000, SILENCE_LIMIT_MS);
+        } catch (Exception e) {
+            throw new AssertionError("not closed within " + SILENCE_LIMIT_MS + " ms: " + e, e);
+        }
+    }
+
+    private void assertGuarded(Class<?> addressType) throws InterruptedException {
+        assertGuarded(connections, addressType);
+    }
+
+    static void assertGuarded(AcceptedConnections connections, Class<?> addressType) throws InterruptedException {
+        for (int i = 0; i < 100 && connections.guarded().stream().noneMatch(addressType::isInstance); i++) {
+            Thread.sleep(50); // the listener-started events are asynchronous
+        }
+        assertEquals(null, connections.problem());
+        assertTrue(connections.guarded().stream().anyMatch(addressType::isInstance), connections.guarded().toString());
+    }
+
+    static void assertDeadline(SlowClient.Result cut) {
+        assertTrue(cut.closedAfterMs() >= RequestDeadline.DEFAULT_DEADLINE_MS - 500
+                && cut.closedAfterMs() < RequestDeadline.DEFAULT_DEADLINE_MS + 5_000,
+                "closed after " + cut.closedAfterMs() + " ms");
+        UdsHttpClient.Response response = UdsHttpClient.parse(cut.lastResponse());
+        assertEquals(408, response.status(), cut.answer());
+        assertEquals("{\"error\":\"" + RequestDeadline.timeoutMessage(RequestDeadline.DEFAULT_DEADLINE_MS) + "\"}",
+                response.body());
+        assertEquals("application/json", response.header("content-type"));
+    }
+
+    private List<Integer> threeRequestsSixSecondsApart() {
+        List<Integer> statuses = new ArrayList<>();
+        try (Socket socket = new Socket("127.0.0.1", base.getPort())) {
+            socket.setSoTimeout(SILENCE_LIMIT_MS);
+            for (int i = 0; i < 3; i++) {
+                if (i > 0) {
+                    Thread.sleep(6_000);
+                }
+                socket.getOutputStream().write(WHOLE_REQUEST);
+                String head = readHead(socket.getInputStream());
+                statuses.add(Integer.parseInt(head.split(" ")[1]));
+                int length = Integer.parseInt(head.lines()
+                        .filter(l -> l.toLowerCase(Locale.ROOT).startsWith("content-length:")).findFirst()
+                        .orElseThrow().substring(15).trim());
+                socket.getInputStream().readNBytes(length);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return statuses;
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed after " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    /** Reads for a second: events or silence, but no end of stream. */
+    private static void assertStillOpen(Socket stream) throws IOException {
+        stream.setSoTimeout(200);
+        long until = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < until) {
+            try {
+                assertTrue(stream.getInputStream().read(new byte[4096]) >= 0, "the power stream was closed");
+            } catch (SocketTimeoutException silent) {
+                // open and quiet
+            }
         }
     }
 

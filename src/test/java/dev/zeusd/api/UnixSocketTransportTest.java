@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +55,28 @@ class UnixSocketTransportTest {
     }
 
     private final UdsHttpClient client = new UdsHttpClient(SOCKET);
+
+    @Inject
+    AcceptedConnections connections;
+
+    /** The codec's refusals carry the JSON body over the socket too. */
+    @Test
+    void tooLongRequestLineGetsAJsonError() throws IOException {
+        UdsHttpClient.Response line = client.get("/time?x=" + "a".repeat(5000));
+        assertEquals(414, line.status());
+        assertEquals("{\"error\":\"" + HttpLayerErrors.MESSAGES.get(414) + "\"}", line.body());
+    }
+
+    /** Heads trickled over the socket (a connection's first request and its second) get a 408 at the deadline. */
+    @Test
+    void aTrickledRequestIsCutOff() throws Exception {
+        HostileInputTest.assertGuarded(connections, io.netty.channel.unix.DomainSocketAddress.class);
+        UnixDomainSocketAddress socket = UnixDomainSocketAddress.of(SOCKET);
+        var first = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> HostileInputTest.trickle(socket, new byte[0]));
+        HostileInputTest.assertDeadline(HostileInputTest.trickle(socket, HostileInputTest.WHOLE_REQUEST));
+        HostileInputTest.assertDeadline(first.get());
+    }
 
     @Test
     void discoverIsByteForByteTheSameAsOverTcp() throws IOException {
