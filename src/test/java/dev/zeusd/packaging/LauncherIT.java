@@ -71,6 +71,10 @@ class LauncherIT {
         assertFalse(Files.exists(home.resolve("lib/app-cds.jsa")), "the tarball must not ship a path-bound archive");
         assertEquals(0, Dist.run(List.of(home.resolve("bin/zeusd-appcds").toString())).status());
         assertTrue(Files.size(home.resolve("lib/app-cds.jsa")) > 1_000_000);
+        // the daemon asked itself for readings while the archive was made: the JSON writer of an answer is in it
+        String archived = Dist.run(List.of("java", "-XX:SharedArchiveFile=" + home.resolve("lib/app-cds.jsa"),
+                "-XX:+PrintSharedArchiveAndExit", "-cp", home.resolve("lib/quarkus-run.jar").toString())).output();
+        assertTrue(archived.contains("com.fasterxml.jackson.core.json.UTF8JsonGenerator "), "request path not archived");
         Path socket = dir.resolve("run dir/zeusd.sock"); // a space in an argument survives the launcher
         try (ZeusdProcess zeusd = ZeusdProcess.launch(List.of(home.resolve("bin/zeusd").toString()),
                 Map.of("JAVA_OPTS", "-Dlauncher.test.env=1"), "serve", "--simulate", "--socket-path", socket.toString())) {
