@@ -1,8 +1,8 @@
 package dev.zeusd.device;
 
 /**
- * One GPU. Implementations are not thread-safe: the service layer calls each device only from that device's own
- * serial worker ({@code DeviceWorkers}), except {@link #identity()}, which is fixed when the backend opens the device.
+ * One GPU. Implementations are not thread-safe: the service layer's calls on one device never overlap and run in
+ * arrival order ({@code DeviceWorkers}), except {@link #identity()}, which is fixed when the backend opens the device.
  * Every method may throw {@link DeviceException}.
  */
 public interface GpuDevice {

@@ -31,9 +31,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Reads and controls GPUs, each call on the GPU's own worker ({@link DeviceWorkers}): every GPU endpoint goes
- * resource, here, the worker, {@link GpuDevice}. A read is one typed call per GPU. A control call runs on the worker
- * as {@link #runTracked}: the {@link ControlAudit} line wraps the journalling of the original setting and the device
- * call (or the override's commands), and the {@link SettingsKeeper} then records who owns the new setting.
+ * resource, here, the worker, {@link GpuDevice}. A read is one typed call per GPU, made on the caller's thread instead
+ * when the GPU is idle and fast ({@link DeviceWorkers#read}). A control call runs on the worker as
+ * {@link #runTracked}: the {@link ControlAudit} line wraps the journalling of the original setting and the device call
+ * (or the override's commands), and the {@link SettingsKeeper} then records who owns the new setting.
  */
 public final class GpuService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GpuService.class);
@@ -132,7 +133,7 @@ public final class GpuService implements AutoCloseable {
     }
 
     private <T> CompletionStage<SortedMap<Integer, T>> read(Collection<Integer> ids, Function<GpuDevice, T> call) {
-        return workers.all(ids, call);
+        return workers.read(ids, call);
     }
 
     /**
