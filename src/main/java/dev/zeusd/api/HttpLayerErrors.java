@@ -86,9 +86,10 @@ public class HttpLayerErrors {
     }
 
     /**
-     * Requests Vert.x's HTTP/1 decoder refused before any route (set per connection by {@link RequestDeadline}): the
-     * request line over {@code quarkus.http.limits.max-initial-line-length} (414), headers over
-     * {@code max-header-size} (431), or a head it cannot parse (400). Same statuses as Vert.x's default handler, with
+     * Requests Vert.x's HTTP/1 decoder refused before any route (set per connection by {@link RequestDeadline}, on the
+     * API and the management listener): the request line over {@code quarkus.http.limits.max-initial-line-length}
+     * (414), headers over {@code max-header-size} (431; {@code quarkus.management.limits.*} on the management port),
+     * or a head it cannot parse (400). Same statuses as Vert.x's default handler, with
      * the JSON body it leaves out; the connection is closed, as the decoder reads nothing more from it.
      */
     void invalidRequest(HttpServerRequest request) {

@@ -61,7 +61,7 @@ class HostileInputTest {
         return registry.getMeters().stream().filter(m -> m.getId().getName().startsWith("http.server")).count();
     }
 
-    private static void assertJsonError(UdsHttpClient.Response response, String what) {
+    static void assertJsonError(UdsHttpClient.Response response, String what) {
         assertTrue(response.header("content-type") != null && response.header("content-type").startsWith("application/json"),
                 what + ": " + response.headers());
         assertTrue(response.body().startsWith("{\"error\":\""), what + ": " + response.body());
@@ -262,7 +262,7 @@ class HostileInputTest {
         return statuses;
     }
 
-    private static String readHead(InputStream in) throws IOException {
+    static String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int b = in.read();

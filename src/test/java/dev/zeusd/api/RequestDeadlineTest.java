@@ -1,6 +1,7 @@
 package dev.zeusd.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,8 +11,12 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.vertx.core.http.impl.Http1xOrH2CHandler;
 
 /**
  * The guard's own self-check, on a bare Netty channel: a pipeline that is not Vert.x's HTTP/1 pipeline is reported
@@ -47,6 +52,37 @@ class RequestDeadlineTest {
     void aConnectionVertxRefusedIsLeftAloneWithoutAReport() throws Exception {
         EmbeddedChannel channel = registered("httpDecoder", new ChannelInboundHandlerAdapter()); // the 503 path
         assertEquals(List.of(), problems);
+        assertNull(channel.pipeline().get(RequestDeadline.NAME));
+    }
+
+    /**
+     * With cleartext HTTP/2 on (the management listener) Vert.x chooses the pipeline on the first bytes: the guard
+     * hands them over one at a time, so the decoder Vert.x then puts in sees no whole line before the guard can take
+     * over; a pipeline it does not recognise then is reported.
+     */
+    @Test
+    void theFirstBytesGoOneAtATimeUntilVertxHasChosenAndAnUnknownChoiceIsReported() throws Exception {
+        List<Integer> seen = new ArrayList<>();
+        Http1xOrH2CHandler choosing = new Http1xOrH2CHandler() {
+            @Override
+            protected void configure(ChannelHandlerContext ctx, boolean h2c) {
+                ctx.pipeline().addLast(RequestDeadline.VERTX_CONNECTION, new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext next, Object msg) {
+                        seen.add(((ByteBuf) msg).readableBytes());
+                        ((ByteBuf) msg).release();
+                    }
+                });
+            }
+        };
+        EmbeddedChannel channel = registered("h1OrH2c", choosing);
+        assertEquals(1, guarded, "guarded while Vert.x has not chosen");
+        assertNotNull(channel.pipeline().get(RequestDeadline.NAME));
+        channel.writeInbound(Unpooled.copiedBuffer("POST /q/health HTTP/1.1\r\n\r\n", StandardCharsets.US_ASCII));
+        // "P" matches the preface and is held; "O" does not: Vert.x passes "PO" on, the guard the rest at once
+        assertEquals(List.of(2, "POST /q/health HTTP/1.1\r\n\r\n".length() - 2), seen);
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("neither Vert.x's HTTP/1 nor its HTTP/2 pipeline"), problems.get(0));
         assertNull(channel.pipeline().get(RequestDeadline.NAME));
     }
 
