@@ -31,6 +31,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ArcContainer;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.value.registry.ValueRegistry;
@@ -222,11 +224,21 @@ public class AcceptedConnections {
     }
 
     private void report(String missing) {
+        if (stopping()) {
+            // A start that failed after the API listener bound (a taken management port): Quarkus is tearing its
+            // beans down under this async observer, and there is nothing left to guard.
+            return;
+        }
         if (problem.compareAndSet(null, missing)) {
             LOG.errorf("zeusd cannot guard HTTP connections: %s. Requests sent slowly are then held until the idle "
                     + "timeout and the HTTP codec's 414/431/400 answers have no JSON body (a Quarkus or Vert.x "
                     + "upgrade changed what api/AcceptedConnections relies on).", missing);
         }
+    }
+
+    private static boolean stopping() {
+        ArcContainer container = Arc.container();
+        return container == null || !container.isRunning();
     }
 
     private RequestDeadline newGuard() {

@@ -60,6 +60,9 @@ public class TokenIssueCommand extends BaseCommand implements Callable<Integer> 
         if (user.isBlank()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--user must not be empty");
         }
+        if (signingKeyPath == null) { // an empty value: FilePath reads it as "not set"
+            throw new CommandLine.ParameterException(spec.commandLine(), "--signing-key-path must not be empty");
+        }
         SigningKeyFile.requireReadable(signingKeyPath);
         String token = new TokenIssuer(SigningKey.read(signingKeyPath))
                 .issue(user, scopes.stream().distinct().toList(), expires.duration(), Instant.now(), idSet(gpus),

@@ -57,7 +57,7 @@ public class DeviceReadiness implements HealthCheck {
             return response.down().withData("reason", "starting").build();
         }
         try {
-            gpus.powerLimit(gpus.ids()).toCompletableFuture()
+            gpus.powerLimitProbe(gpus.ids()).toCompletableFuture()
                     .get(DEVICE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             cpus.cumulativeEnergy(cpus.ids()).toCompletableFuture()
                     .get(DEVICE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -38,8 +38,8 @@ final class MetricsSnapshot {
     }
 
     /**
-     * The readings, refreshed first if older than a second. A refresh reads through the GPU service (device workers,
-     * or inline when a device is idle and fast); a scrape thread
+     * The readings, refreshed first if older than a second. A refresh runs on the device workers (never inline: it is
+     * started under this snapshot's lock); a scrape thread
      * waits for it (with a timeout), but an event-loop thread never does: it gets the previous readings and the
      * next scrape sees the new ones.
      */

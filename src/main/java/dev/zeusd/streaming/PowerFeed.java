@@ -51,10 +51,7 @@ public final class PowerFeed<R> implements AutoCloseable {
     private int readsOutstanding;
     private volatile int subscriberCount;
 
-    /**
-     * @param read reads one device by id (on its worker, or on the calling timer thread when the device is idle
-     *        and fast)
-     */
+    /** @param read reads one device by id, off the caller's thread (the device's own worker) */
     public PowerFeed(String name, Collection<Integer> ids, IntFunction<CompletionStage<R>> read, int hz) {
         this.name = name;
         ids.forEach(id -> pollers.put(id, new DevicePoller<>(name, id, () -> read.apply(id))));
@@ -171,7 +168,7 @@ public final class PowerFeed<R> implements AutoCloseable {
         long thisRound = ++round;
         readsOutstanding = due.size();
         for (DevicePoller<R> poller : due) {
-            // Published from the feed's own thread: the thread that completed the read (possibly the device's worker,
+            // Published from the feed's own thread: the thread that completed the read (the device's worker,
             // which one-shot requests also wait on) must not fan a round out to every subscriber.
             poller.startRead().whenCompleteAsync((reading, error) -> finished(thisRound, poller, reading, error),
                     timer);

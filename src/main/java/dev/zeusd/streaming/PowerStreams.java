@@ -20,7 +20,7 @@ public class PowerStreams {
     @Inject
     public PowerStreams(GpuService gpus, CpuService cpus, ZeusdConfig config) {
         this.gpu = new PowerFeed<>("gpu", gpus.ids(),
-                id -> gpus.power(List.of(id)).thenApply(byId -> byId.get(id)), config.gpuPowerPollHz());
+                gpus::pollPower, config.gpuPowerPollHz());
         this.cpu = new PowerFeed<>("cpu", cpus.ids(),
                 id -> cpus.power(List.of(id)).thenApply(byId -> byId.get(id)), config.cpuPowerPollHz());
     }

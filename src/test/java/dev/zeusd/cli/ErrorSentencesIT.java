@@ -53,6 +53,16 @@ class ErrorSentencesIT {
     }
 
     @Test
+    void tokenIssueWithAnEmptyKeyPathIsAUsageError() throws Exception {
+        try (ZeusdProcess zeusd = run(List.of(), "token", "issue", "--signing-key-path", "", "--user", "alice",
+                "--scope", "gpu-read", "--expires", "1h")) {
+            assertEquals(2, zeusd.awaitExit(EXIT));
+            assertTrue(zeusd.stderr().startsWith("zeusd: --signing-key-path must not be empty"), zeusd.stderr());
+            assertEquals("", zeusd.stdout(), "no token may be printed");
+        }
+    }
+
+    @Test
     void anUnreadableKeyIsAPermissionProblemNeverANewKey() throws Exception {
         assumeTrue(Dist.isRoot() && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv");
         Path key = Files.write(shared.resolve("signing.key"), HandmadeJwt.opensslStyleKey());

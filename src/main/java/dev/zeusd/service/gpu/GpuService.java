@@ -126,10 +126,26 @@ public final class GpuService implements AutoCloseable {
         return read(ids, GpuDevice::persistenceMode);
     }
 
+    /*
+     * The three below are for the daemon's own readers (metrics, readiness, stream pollers): always on the GPUs'
+     * workers, never inline. Those callers hold a lock or a timeout around the read; an inline read that hung would
+     * hold them (and every scrape, probe or subscriber behind them) on their own thread, where a timeout cannot help.
+     */
+
     /** Power, energy (where the GPU counts it) and power limit, in one call per GPU: for the metrics. */
     public CompletionStage<SortedMap<Integer, GpuReading>> readings(Collection<Integer> ids) {
-        return read(ids, gpu -> new GpuReading(gpu.powerMw(),
+        return workers.all(ids, gpu -> new GpuReading(gpu.powerMw(),
                 gpu.identity().cumulativeEnergyAvailable() ? gpu.totalEnergyMj() : null, gpu.powerLimitMw()));
+    }
+
+    /** Power limits, for the readiness probe: a GPU that does not answer in time is a probe failure. */
+    public CompletionStage<SortedMap<Integer, Long>> powerLimitProbe(Collection<Integer> ids) {
+        return workers.all(ids, GpuDevice::powerLimitMw);
+    }
+
+    /** One GPU's instant power in mW, for a stream poller: a poll round never waits on one device's read. */
+    public CompletionStage<Long> pollPower(int id) {
+        return workers.submit(id, GpuDevice::powerMw);
     }
 
     private <T> CompletionStage<SortedMap<Integer, T>> read(Collection<Integer> ids, Function<GpuDevice, T> call) {

@@ -37,6 +37,26 @@ class GpuServiceTest {
     }
 
     @Test
+    void theDaemonsOwnReadersNeverReadInlineThoughApiReadsDo() throws Exception {
+        RecordingGpu gpu = new RecordingGpu(0);
+        String here = Thread.currentThread().getName();
+        try (GpuService service = new GpuService(backendOf(List.of(gpu)))) {
+            for (int i = 0; i < 200; i++) { // a device starts out measured on its worker; fast reads then go inline
+                service.power(Set.of(0)).toCompletableFuture().join();
+            }
+            assertTrue(gpu.calls().stream().anyMatch(c -> c.thread().equals(here)), "API reads never went inline");
+            int before = gpu.calls().size();
+            for (int i = 0; i < 200; i++) {
+                service.pollPower(0).toCompletableFuture().join();
+                service.readings(Set.of(0)).toCompletableFuture().join();
+            }
+            List<RecordingGpu.Call> own = gpu.calls().subList(before, gpu.calls().size());
+            assertEquals(400, own.size());
+            assertTrue(own.stream().allMatch(c -> c.thread().equals("zeusd-gpu-0")), "a poller or scrape read inline");
+        }
+    }
+
+    @Test
     void queuedWritesRunInArrivalOrderOnTheGpusOwnThread() throws Exception {
         RecordingGpu gpu0 = new RecordingGpu(200);
         RecordingGpu gpu1 = new RecordingGpu(0);
