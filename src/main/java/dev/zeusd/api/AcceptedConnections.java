@@ -104,13 +104,28 @@ public class AcceptedConnections {
     void tcpListening(@ObservesAsync HttpServerStart started) {
         List<Integer> apiPorts = List.of(values.getOrDefault(HttpServer.HTTP_PORT, -1),
                 values.getOrDefault(HttpServer.HTTP_TEST_PORT, -1));
-        guard("TCP API", address -> address instanceof InetSocketAddress inet && apiPorts.contains(inet.getPort()));
-        managementListening();
+        guardWithManagement("TCP API",
+                address -> address instanceof InetSocketAddress inet && apiPorts.contains(inet.getPort()));
     }
 
     void socketListening(@ObservesAsync DomainSocketServerStart started) {
-        guard("Unix socket API", address -> address instanceof DomainSocketAddress); // the management port is TCP
-        managementListening();
+        guardWithManagement("Unix socket API", address -> address instanceof DomainSocketAddress); // management: TCP
+    }
+
+    /**
+     * Hooks the API listener and, when one is expected, the management listener, but only once the management
+     * listener is bound too: when its bind fails (a taken port) Quarkus stops at once, and a self-check connection
+     * made meanwhile would meet an event loop that is shutting down.
+     */
+    private void guardWithManagement(String listener, Predicate<SocketAddress> isApi) {
+        Predicate<SocketAddress> management = managementListening();
+        if (stopping()) {
+            return;
+        }
+        guard(listener, isApi);
+        if (management != null) {
+            guard("management", management);
+        }
     }
 
     /** Fired (before any listener binds) only when the build includes the management interface. */
@@ -125,12 +140,12 @@ public class AcceptedConnections {
      * port), else the configured one ({@code quarkus.management.port}, {@code test-port} in tests). Nothing is
      * expected with {@code --management-bind-address off} ({@code quarkus.management.host-enabled=false}).
      */
-    void managementListening() {
+    private Predicate<SocketAddress> managementListening() {
         Config config = ConfigProvider.getConfig();
         if (!managementInterface
                 || !config.getOptionalValue("quarkus.management.host-enabled", Boolean.class).orElse(true)
                 || !managementLooked.compareAndSet(false, true)) {
-            return;
+            return null;
         }
         int configured = LaunchMode.current() == LaunchMode.TEST
                 ? config.getOptionalValue("quarkus.management.test-port", Integer.class).orElse(9001)
@@ -139,17 +154,17 @@ public class AcceptedConnections {
         Predicate<SocketAddress> isManagement = address -> address instanceof InetSocketAddress inet
                 && inet.getPort() == port.getAsInt() && inet.getPort() > 0;
         try {
-            for (long until = System.nanoTime() + MANAGEMENT_WAIT_NS; System.nanoTime() < until
+            for (long until = System.nanoTime() + MANAGEMENT_WAIT_NS; System.nanoTime() < until && !stopping()
                     && !bound(isManagement);) {
                 Thread.sleep(20);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
+            return null;
         } catch (ReflectiveOperationException | RuntimeException e) {
             // guard() reports it
         }
-        guard("management", isManagement);
+        return isManagement;
     }
 
     /** The local addresses of the listeners whose connections are guarded. */
