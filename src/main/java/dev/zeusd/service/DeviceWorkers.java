@@ -227,13 +227,17 @@ public final class DeviceWorkers<D> implements AutoCloseable {
     @Override
     public void close() {
         workers.values().forEach(ExecutorService::shutdown);
-        for (ExecutorService worker : workers.values()) {
-            try {
+        try {
+            for (ExecutorService worker : workers.values()) {
                 worker.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
+            for (Executor road : roads.values()) {
+                if (road instanceof InlineWhenIdle inline) {
+                    inline.awaitInlineReads(5, TimeUnit.SECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.zeusd.service;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -62,9 +63,12 @@ final class InlineWhenIdle implements Executor {
     public void execute(Runnable task) {
         if (task instanceof Read read && averageNanos < INLINE_NANOS && !worker.isShutdown()
                 && pending.compareAndSet(0, 1)) {
-            if (lock.tryLock()) {
-                runLocked(read); // never waits: pending was 0, so every earlier task has unlocked
-                return;
+            if (lock.tryLock()) { // never waits: pending was 0, so every earlier task has unlocked
+                if (!worker.isShutdown()) { // checked again under the lock: see awaitInlineReads
+                    runLocked(read);
+                    return;
+                }
+                lock.unlock();
             }
             pending.decrementAndGet();
         }
@@ -86,6 +90,21 @@ final class InlineWhenIdle implements Executor {
             pending.decrementAndGet();
             throw e;
         }
+    }
+
+    /**
+     * For stopping, after the worker has shut down: waits for an inline read still on the device, so the device's
+     * library is not closed under it. A read that takes the lock after this finds the worker shut down and is refused
+     * like any other task.
+     *
+     * @return false if a read still held the device after {@code timeout} (a hung device)
+     */
+    boolean awaitInlineReads(long timeout, TimeUnit unit) throws InterruptedException {
+        if (lock.tryLock(timeout, unit)) {
+            lock.unlock();
+            return true;
+        }
+        return false;
     }
 
     /** Runs {@code read} timed, holding the lock and counted as pending; hands its result on once both are released. */

@@ -201,4 +201,29 @@ class InlineWhenIdleTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void stoppingWaitsForAnInlineReadAndThenRefusesReads() throws Exception {
+        warmUp();
+        CountDownLatch inRead = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Where held = new Where(() -> {
+            inRead.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread reader = new Thread(() -> road.execute(held), "reader");
+        reader.start();
+        assertTrue(inRead.await(5, TimeUnit.SECONDS));
+        worker.shutdown();
+        assertFalse(road.awaitInlineReads(100, TimeUnit.MILLISECONDS), "closed under a read still on the device");
+        release.countDown();
+        assertTrue(road.awaitInlineReads(5, TimeUnit.SECONDS));
+        assertEquals("reader", held.thread(), "the held read was not inline");
+        reader.join(5000);
+        assertThrows(RejectedExecutionException.class, () -> road.execute(new Where()));
+    }
 }
