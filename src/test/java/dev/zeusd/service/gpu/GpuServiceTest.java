@@ -14,33 +14,20 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 import dev.zeusd.device.DeviceErrorKind;
-import dev.zeusd.device.GpuBackend;
-import dev.zeusd.device.GpuDevice;
 import dev.zeusd.device.gpu.sim.SimulatedGpuBackend;
 import dev.zeusd.service.DeviceFailures;
+import dev.zeusd.testsupport.GpuBackends;
 import dev.zeusd.testsupport.ManualClock;
 import dev.zeusd.testsupport.RecordingGpu;
 
 class GpuServiceTest {
 
-    private static GpuBackend backendOf(List<GpuDevice> devices) {
-        return new GpuBackend() {
-            @Override
-            public List<GpuDevice> devices() {
-                return devices;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-    }
 
     @Test
     void theDaemonsOwnReadersNeverReadInlineThoughApiReadsDo() throws Exception {
         RecordingGpu gpu = new RecordingGpu(0);
         String here = Thread.currentThread().getName();
-        try (GpuService service = new GpuService(backendOf(List.of(gpu)))) {
+        try (GpuService service = new GpuService(GpuBackends.of(List.of(gpu)))) {
             for (int i = 0; i < 200; i++) { // a device starts out measured on its worker; fast reads then go inline
                 service.power(Set.of(0)).toCompletableFuture().join();
             }
@@ -60,7 +47,7 @@ class GpuServiceTest {
     void queuedWritesRunInArrivalOrderOnTheGpusOwnThread() throws Exception {
         RecordingGpu gpu0 = new RecordingGpu(200);
         RecordingGpu gpu1 = new RecordingGpu(0);
-        try (GpuService service = new GpuService(backendOf(List.of(gpu0, gpu1)))) {
+        try (GpuService service = new GpuService(GpuBackends.of(List.of(gpu0, gpu1)))) {
             for (int i = 0; i < 200; i++) {
                 service.control(Set.of(0, 1), new GpuCommand.SetPowerLimit(100_000 + i), false, "test").toCompletableFuture()
                         .join();

@@ -14,13 +14,13 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.zeusd.device.GpuBackend;
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.service.DeviceFailures;
 import dev.zeusd.service.gpu.override.CommandOverrides;
 import dev.zeusd.service.gpu.override.OverrideCommandFailed;
 import dev.zeusd.service.gpu.override.OverrideFileParser;
 import dev.zeusd.service.gpu.restore.RestorePolicy;
+import dev.zeusd.testsupport.GpuBackends;
 import dev.zeusd.testsupport.AuditCapture;
 import dev.zeusd.testsupport.RecordingGpu;
 import dev.zeusd.testsupport.ShellScripts;
@@ -31,21 +31,9 @@ class OverriddenControlTest {
     @TempDir
     Path dir;
 
-    private static GpuBackend backendOf(List<GpuDevice> devices) {
-        return new GpuBackend() {
-            @Override
-            public List<GpuDevice> devices() {
-                return devices;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-    }
 
     private static GpuService service(List<GpuDevice> devices, CommandOverrides overrides) {
-        return new GpuService(backendOf(devices), overrides, RestorePolicy.off(),
+        return new GpuService(GpuBackends.of(devices), overrides, RestorePolicy.off(),
                 new ControlAudit(new SimpleMeterRegistry()));
     }
 
