@@ -179,6 +179,40 @@ compare tcp16 "tcp:127.0.0.1:$TCP_PORT" "tcp:127.0.0.1:$FLOOR_TCP_PORT" 16
 compare tcp64 "tcp:127.0.0.1:$TCP_PORT" "tcp:127.0.0.1:$FLOOR_TCP_PORT" 64
 stop_daemon
 
+# ---- the stack's own floor: bench/quarkus-floor, a bare Quarkus REST app ----------------------------------
+# The same Quarkus with only quarkus-rest-jackson, one non-blocking endpoint returning the same JSON, the same JVM
+# options and its own AppCDS archive: what any daemon on this stack costs before it does anything of its own.
+FLOOR_APP=bench/quarkus-floor/target/quarkus-app/quarkus-run.jar
+[ -f "$FLOOR_APP" ] || ./mvnw -B -q -f bench/quarkus-floor/pom.xml package -DskipTests
+start_floor_app() { # args: extra JVM options; sets DAEMON_PID and T0 like start_daemon
+  rm -f "$WORK/floor-app.sock"
+  T0=$(date +%s%N)
+  # shellcheck disable=SC2086 # one JVM option per word
+  MALLOC_ARENA_MAX=2 java $JVM_OPTIONS "$@" "-Dquarkus.http.domain-socket=$WORK/floor-app.sock" -jar "$FLOOR_APP" \
+    >/dev/null 2>>"$WORK/floor-app.log" &
+  DAEMON_PID=$!
+  PIDS+=("$DAEMON_PID")
+}
+start_floor_app "-XX:ArchiveClassesAtExit=$WORK/floor-app.jsa" # AppCDS training: start, requests, clean exit
+"$LOADGEN" first "unix:$WORK/floor-app.sock" /gpu/get_power "$T0" 30 >/dev/null
+"$LOADGEN" req "unix:$WORK/floor-app.sock" /gpu/get_power 16 1 >/dev/null
+stop_daemon
+FLOOR_CDS=(-XX:SharedArchiveFile="$WORK/floor-app.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
+starts=""
+for _ in $(seq "$STARTS"); do
+  start_floor_app "${FLOOR_CDS[@]}"
+  out=$("$LOADGEN" first "unix:$WORK/floor-app.sock" /gpu/get_power "$T0" 30)
+  starts="$starts $(json "$out" first_200_ms)"
+  stop_daemon
+done
+R[bare_start_ms]=$(median <<<"$starts")
+start_floor_app "${FLOOR_CDS[@]}"
+"$LOADGEN" first "unix:$WORK/floor-app.sock" /gpu/get_power "$T0" 30 >/dev/null
+sleep "$((IDLE_SECS + 5))" # as long after the first 200 as the daemon's idle RSS is read
+R[bare_idle_rss]=$(rss_mb "$DAEMON_PID")
+compare bare16 "unix:$WORK/floor-app.sock" "unix:$WORK/floor.sock" 16
+stop_daemon
+
 # ---- report --------------------------------------------------------------------------------------------------
 ms() { awk -v u="$1" 'BEGIN { printf "%.3f", u / 1000 }'; }
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == "<=") ? v <= t : v >= t; print ok ? "ok" : "MISS" }'; }
@@ -217,3 +251,7 @@ row "RSS after ${SETTLE_SECS} s idle after the load (MB)" "${R[settled_rss]}" ""
 row "start to first 200 over UDS (ms, median of $STARTS)" "${R[start_ms]}" "" "" "≤ 1000" "$(verdict "${R[start_ms]}" "<=" 1000)"
 row "cpu/get_power back to back p50 (ms)" "$(ms "${R[cpu_hot_p50]}")" "" "" "≤ 25" "$(verdict "$(ms "${R[cpu_hot_p50]}")" "<=" 25)"
 row "cpu/get_power after 1.2 s idle p50 (ms)" "$(ms "${R[cpu_cold_p50]}")" "" "" "≤ 25" "$(verdict "$(ms "${R[cpu_cold_p50]}")" "<=" 25)"
+rb=$(ratio "${R[bare16_d_rps]}" "${R[bare16_f_rps]}")
+row "bare Quarkus REST (bench/quarkus-floor): get_power UDS 16 conns (req/s)" "${R[bare16_d_rps]}" "${R[bare16_f_rps]}" "$rb" "—" "—"
+row "bare Quarkus REST: idle RSS (MB)" "${R[bare_idle_rss]}" "" "" "—" "—"
+row "bare Quarkus REST: start to first 200 over UDS (ms, median of $STARTS)" "${R[bare_start_ms]}" "" "" "—" "—"

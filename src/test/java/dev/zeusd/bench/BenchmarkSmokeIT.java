@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import dev.zeusd.testsupport.ZeusdProcess;
 import org.junit.jupiter.api.Test;
@@ -28,10 +29,14 @@ class BenchmarkSmokeIT {
         assertEquals(0, bench.exitValue(), out);
         for (String row : List.of("get_power UDS 1 conn p50", "get_power TCP 16 conns", "SSE 50 subscribers",
                 "idle NVML calls", "idle RAPL reads", "idle RSS", "RSS after the load", "RSS after 2 s idle after the load",
-                "start to first 200", "cpu/get_power after 1.2 s idle")) {
+                "start to first 200", "cpu/get_power after 1.2 s idle", "bare Quarkus REST: idle RSS",
+                "bare Quarkus REST: start to first 200")) {
             assertTrue(out.contains("| " + row), "missing row '" + row + "' in:\n" + out);
         }
         assertFalse(out.contains("FAILED connections"), out);
+        // the stack's floor app was built, started and served requests (a positive rate, not an empty cell)
+        assertTrue(Pattern.compile("\\| bare Quarkus REST \\(bench/quarkus-floor\\): get_power UDS 16 conns \\(req/s\\) \\| [1-9]")
+                .matcher(out).find(), out);
         // measured as shipped: through the launcher, with the options of its conf/jvm.options
         assertTrue(out.contains("Started through target/zeusd/bin/zeusd; JVM options (conf/jvm.options): -XX:"), out);
         assertTrue(out.contains("| idle NVML calls (2 s) | 0 |"), "an idle daemon read the hardware:\n" + out);
