@@ -10,20 +10,10 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.Http2ConnectionHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.impl.Http1xOrH2CHandler;
-import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.impl.VertxHandler;
 
 /**
  * One connection's guard (API and management listeners), put first in its Netty pipeline by
@@ -38,16 +28,10 @@ import io.vertx.core.net.impl.VertxHandler;
  * wait on a slow command. When the deadline passes with part of a request received, the client gets a 408 with the
  * JSON error body and the connection is closed; an idle keep-alive connection is just closed.
  * <p>
- * When the connection is registered, Vert.x has built its HTTP/1 pipeline ({@link Http1Only} makes that happen at
- * accept time on the API listeners) and created its {@link Http1xServerConnection}; this then (1) gives that
- * connection the JSON invalid-request handler (the request line too long, headers too large, a malformed head:
- * Vert.x's own answers have an empty body) and (2) puts a {@link Watch} between Vert.x's HTTP codec and its connection
- * handler, to see request heads and ends come in and responses end go out. On the management listener cleartext
- * HTTP/2 is on (Quarkus offers no way to turn it off there), so Vert.x builds that pipeline only when the first bytes
- * show an HTTP/1 client; the guard passes those bytes on one at a time and takes over the moment it exists. Both are
- * Vert.x internals (public methods of classes in {@code io.vertx.core.*.impl}); if the pipeline is not as expected the
- * guard removes itself and reports it once. An HTTP/2 connection (prior knowledge or {@code Upgrade: h2c}, management
- * only) is left to Vert.x.
+ * When the connection is registered, Vert.x has built its pipeline ({@link Http1Only} makes that happen at accept time
+ * on the API listeners); {@link VertxPipelineTakeover} then puts the guard in place (the JSON invalid-request handler,
+ * a {@link RequestWatch} that reports request heads and ends and response ends here) or, if the pipeline is not as
+ * expected, the guard removes itself and reports it once. An HTTP/2 connection (management only) is left to Vert.x.
  */
 final class RequestDeadline extends ChannelDuplexHandler {
     static final String NAME = "zeusd-request-deadline";
@@ -58,17 +42,12 @@ final class RequestDeadline extends ChannelDuplexHandler {
     static final String VERTX_H2C = "h2c";
     static final long DEFAULT_DEADLINE_MS = 10_000;
 
-    private final Handler<HttpServerRequest> invalidRequests;
-    private final Consumer<String> problem;
+    private final VertxPipelineTakeover takeover;
     private final Runnable timedOut;
     private final Runnable guarded;
     private ChannelHandlerContext context;
     private long deadlineMs = DEFAULT_DEADLINE_MS;
     private boolean guarding;
-    /** Vert.x has not yet chosen between HTTP/1 and cleartext HTTP/2 for this connection. */
-    private boolean undecided;
-    /** HTTP/1 chosen, but Vert.x creates the connection only with the first request head (h2c upgrades are on). */
-    private boolean connectionPending;
     private ScheduledFuture<?> timer;
     /** Requests whose head arrived and whose response has not ended (more than one when pipelined). */
     private int pending;
@@ -79,8 +58,7 @@ final class RequestDeadline extends ChannelDuplexHandler {
 
     RequestDeadline(Handler<HttpServerRequest> invalidRequests, Consumer<String> problem, Runnable timedOut,
             Runnable guarded) {
-        this.invalidRequests = invalidRequests;
-        this.problem = problem;
+        this.takeover = new VertxPipelineTakeover(this, invalidRequests, problem);
         this.timedOut = timedOut;
         this.guarded = guarded;
     }
@@ -94,92 +72,14 @@ final class RequestDeadline extends ChannelDuplexHandler {
     @Override
     public void channelRegistered(ChannelHandlerContext ctx) {
         ChannelPipeline pipeline = ctx.pipeline();
-        if (takeOver(pipeline)) {
+        if (takeover.registered(pipeline)) {
             guarding = true;
             guarded.run();
             ctx.fireChannelRegistered();
             return;
         }
-        if (pipeline.get(Http1xOrH2CHandler.class) != null) {
-            // Cleartext HTTP/2 is on (the management listener): Vert.x builds the HTTP/1 pipeline once the first bytes
-            // show the client does not send the HTTP/2 preface; channelRead takes over then. Its idle handler stays
-            // until that moment (Vert.x removes that very handler itself when it decides).
-            if (pipeline.get(VERTX_IDLE) instanceof IdleStateHandler idle && idle.getAllIdleTimeInMillis() > 0) {
-                deadlineMs = idle.getAllIdleTimeInMillis();
-            }
-            undecided = true;
-            guarding = true;
-            guarded.run();
-            ctx.fireChannelRegistered();
-            return;
-        }
-        if (pipeline.get(VERTX_CONNECTION) != null) {
-            problem.accept("an accepted connection's pipeline is not Vert.x's HTTP/1 pipeline: " + pipeline.names());
-        } // else Vert.x refused the connection (a 503 while it stops accepting): nothing to guard
         ctx.fireChannelRegistered();
         pipeline.remove(this);
-    }
-
-    /**
-     * When Vert.x's HTTP/1 pipeline is in place: gives its connection the JSON invalid-request handler, puts the
-     * {@link Watch} in, and replaces Vert.x's idle handler by this deadline.
-     */
-    private boolean takeOver(ChannelPipeline pipeline) {
-        if (!(pipeline.get(VERTX_CONNECTION) instanceof VertxHandler<?> vertx
-                && vertx.getConnection() instanceof Http1xServerConnection connection)) {
-            return false;
-        }
-        connection.invalidRequestHandler(invalidRequests);
-        pipeline.addBefore(VERTX_CONNECTION, WATCH, new Watch());
-        replaceIdle(pipeline);
-        return true;
-    }
-
-    /**
-     * The HTTP/1 pipeline with cleartext HTTP/2 on: Vert.x's {@code h2c} handler creates the connection only when the
-     * first request head is decoded (it could ask for an upgrade), then passes that head on. The {@link Watch} goes
-     * right after it, so it is between the codec and the connection once that exists, and gets the head first.
-     */
-    private boolean awaitConnection(ChannelPipeline pipeline) {
-        if (pipeline.get(VERTX_H2C) == null || pipeline.get(VERTX_CONNECTION) != null) {
-            return false;
-        }
-        pipeline.addAfter(VERTX_H2C, WATCH, new Watch());
-        replaceIdle(pipeline);
-        connectionPending = true;
-        return true;
-    }
-
-    private void replaceIdle(ChannelPipeline pipeline) {
-        if (pipeline.get(VERTX_IDLE) instanceof IdleStateHandler idle) {
-            // This deadline replaces Vert.x's idle timeout (and IdleTimeoutBetweenRequests, which then finds
-            // no "idle" handler to suspend): that one sits after the HTTP decoder, so a half-sent head looks
-            // idle and is closed without an answer, and once IdleTimeoutBetweenRequests has put it back first
-            // in the pipeline every trickled byte restarts it.
-            if (idle.getAllIdleTimeInMillis() > 0) {
-                deadlineMs = idle.getAllIdleTimeInMillis();
-            }
-            pipeline.remove(idle);
-        }
-    }
-
-    /** Steps aside for HTTP/2; anything else means Vert.x's pipelines changed: reported. */
-    private void http2OrReport(ChannelPipeline pipeline) {
-        if (!(pipeline.get(VERTX_CONNECTION) instanceof Http2ConnectionHandler)) {
-            problem.accept("an accepted connection's pipeline is neither Vert.x's HTTP/1 nor its HTTP/2 pipeline: "
-                    + pipeline.names());
-        }
-        stepAside(pipeline);
-    }
-
-    /** HTTP/2 (management only): Vert.x's own handling applies. */
-    private void stepAside(ChannelPipeline pipeline) {
-        if (pipeline.get(WATCH) != null) {
-            pipeline.remove(WATCH);
-        }
-        if (pipeline.get(NAME) == this) {
-            pipeline.remove(this);
-        }
     }
 
     @Override
@@ -194,39 +94,12 @@ final class RequestDeadline extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
             partial = true;
-            if (undecided) {
-                decide(ctx, bytes);
+            if (takeover.undecided()) {
+                takeover.decide(ctx, bytes);
                 return;
             }
         }
         ctx.fireChannelRead(msg);
-    }
-
-    /**
-     * Passes the first bytes on one at a time until Vert.x has chosen HTTP/1 or HTTP/2 (at most the 24 bytes of the
-     * HTTP/2 preface): one byte is never a line its HTTP/1 decoder could refuse, so the JSON invalid-request handler
-     * is in place before the decoder sees a whole request line. On HTTP/2 (prior knowledge) the guard steps aside and
-     * Vert.x's own idle timeout applies.
-     */
-    private void decide(ChannelHandlerContext ctx, ByteBuf bytes) {
-        ChannelPipeline pipeline = ctx.pipeline();
-        while (bytes.isReadable() && pipeline.get(Http1xOrH2CHandler.class) != null) {
-            ctx.fireChannelRead(bytes.readRetainedSlice(1));
-        }
-        if (pipeline.get(Http1xOrH2CHandler.class) != null || !ctx.channel().isActive()) {
-            bytes.release(); // all of it passed on: a prefix of the preface so far, or the connection was closed
-            return;
-        }
-        undecided = false;
-        boolean http1 = awaitConnection(pipeline) || takeOver(pipeline);
-        if (bytes.isReadable()) {
-            ctx.fireChannelRead(bytes);
-        } else {
-            bytes.release();
-        }
-        if (!http1) {
-            http2OrReport(pipeline);
-        }
     }
 
     @Override
@@ -244,7 +117,12 @@ final class RequestDeadline extends ChannelDuplexHandler {
         return deadlineMs;
     }
 
-    private void requestHead() {
+    /** Vert.x's idle timeout on this listener, which the deadline replaces. */
+    void deadlineMs(long deadlineMs) {
+        this.deadlineMs = deadlineMs;
+    }
+
+    void requestHead() {
         pending++;
         receiving = true;
         if (timer == null) {
@@ -252,7 +130,7 @@ final class RequestDeadline extends ChannelDuplexHandler {
         }
     }
 
-    private void requestEnd() {
+    void requestEnd() {
         receiving = false;
         partial = false;
         if (pending > 0) {
@@ -260,7 +138,7 @@ final class RequestDeadline extends ChannelDuplexHandler {
         }
     }
 
-    private void responseEnd() {
+    void responseEnd() {
         if (pending > 0) {
             pending--;
         }
@@ -288,10 +166,8 @@ final class RequestDeadline extends ChannelDuplexHandler {
         if (!context.channel().isActive()) {
             return;
         }
-        if (!undecided && !connectionPending
-                && !(context.pipeline().get(VERTX_CONNECTION) instanceof VertxHandler<?> vertx
-                        && vertx.getConnection() instanceof Http1xServerConnection)) {
-            stepAside(context.pipeline()); // upgraded to HTTP/2 (Upgrade: h2c)
+        if (takeover.upgradedToHttp2(context.pipeline())) {
+            takeover.stepAside(context.pipeline()); // upgraded to HTTP/2 (Upgrade: h2c)
             return;
         }
         if (pending == 0 && partial) {
@@ -318,40 +194,5 @@ final class RequestDeadline extends ChannelDuplexHandler {
         System.arraycopy(head, 0, response, 0, head.length);
         System.arraycopy(body, 0, response, head.length, body.length);
         return response;
-    }
-
-    /** Between Vert.x's HTTP codec and its connection: decoded requests come in, responses go out. */
-    private final class Watch extends ChannelDuplexHandler {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (connectionPending) { // Vert.x's h2c handler has just created the connection, or upgraded to HTTP/2
-                connectionPending = false;
-                if (ctx.pipeline().get(VERTX_CONNECTION) instanceof VertxHandler<?> vertx
-                        && vertx.getConnection() instanceof Http1xServerConnection connection) {
-                    connection.invalidRequestHandler(invalidRequests);
-                } else {
-                    http2OrReport(ctx.pipeline());
-                    ctx.fireChannelRead(msg);
-                    return;
-                }
-            }
-            if (msg instanceof HttpRequest) {
-                requestHead();
-            }
-            if (msg instanceof LastHttpContent) { // a FullHttpRequest is both
-                requestEnd();
-            }
-            ctx.fireChannelRead(msg);
-        }
-
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            boolean interim = msg instanceof HttpResponse response
-                    && response.status().codeClass() == HttpStatusClass.INFORMATIONAL; // 100 Continue, 103
-            if (msg instanceof LastHttpContent && !interim) {
-                responseEnd();
-            }
-            ctx.write(msg, promise);
-        }
     }
 }
