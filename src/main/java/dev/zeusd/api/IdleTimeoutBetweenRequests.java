@@ -20,8 +20,10 @@ import io.vertx.ext.web.RoutingContext;
  * and put back when its response ends. (Vert.x offers no public hook for this; its pipeline names the handler "idle".)
  * <p>
  * This is the fallback: on a connection {@link AcceptedConnections} guards, {@link RequestDeadline} has replaced the
- * idle handler (it also bounds a head sent byte by byte, which restarts an idle timer) and this finds nothing to do.
- * Should that guard not install after an upgrade, this keeps streams and slow control calls from being cut.
+ * idle handler (it also bounds a head sent byte by byte, which restarts an idle timer) and this finds nothing to do
+ * (one pipeline lookup). It stays for the connections without that guard: those accepted at startup before the
+ * listener was hooked, and all of them should the guard not install after an upgrade; there it keeps streams and slow
+ * control calls from being cut.
  */
 @Singleton
 public class IdleTimeoutBetweenRequests {
