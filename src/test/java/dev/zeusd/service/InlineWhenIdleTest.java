@@ -209,11 +209,7 @@ class InlineWhenIdleTest {
         CountDownLatch release = new CountDownLatch(1);
         Where held = new Where(() -> {
             inRead.countDown();
-            try {
-                release.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            await(release);
         });
         Thread reader = new Thread(() -> road.execute(held), "reader");
         reader.start();
