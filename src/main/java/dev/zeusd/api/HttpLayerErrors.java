@@ -13,10 +13,10 @@ import io.quarkus.security.AuthenticationException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.vertx.core.VertxException;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
+
+
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
+
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -98,11 +98,7 @@ public class HttpLayerErrors {
                 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
         malformed.count(status, describe(cause));
         String message = status == 400 ? MALFORMED_HEAD : MESSAGES.get(status);
-        var response = request.response().setStatusCode(status).putHeader(HttpHeaders.CONNECTION, "close");
-        var sent = request.method() == HttpMethod.HEAD ? response.end()
-                : response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .end(new JsonObject().put("error", message).encode());
-        sent.onComplete(done -> request.connection().close());
+        JsonErrors.endAndClose(request, status, message);
     }
 
     /** Vert.x Web decodes the path before any route runs; a broken escape there ends up here. */

@@ -27,7 +27,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 @Singleton
 public class IdleTimeoutBetweenRequests {
-    static final String IDLE = "idle";
+    private static final String IDLE = VertxPipelineTakeover.VERTX_IDLE;
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(this::suspendWhileServing);

@@ -2,6 +2,8 @@ package dev.zeusd.api;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -11,7 +13,7 @@ final class JsonErrors {
     }
 
     static void end(RoutingContext context, int status, String message) {
-        send(context, status, message);
+        send(context.response(), status, message);
     }
 
     /**
@@ -19,18 +21,24 @@ final class JsonErrors {
      * an HTTP/1.1 connection open after a response that says {@code Connection: close}, so it is closed here.)
      */
     static void endAndClose(RoutingContext context, int status, String message) {
-        context.response().putHeader(HttpHeaders.CONNECTION, "close");
-        Future<Void> sent = send(context, status, message);
+        endAndClose(context.request(), status, message);
+    }
+
+    /** As above, for a request no route saw (one that Vert.x's HTTP decoder refused). */
+    static void endAndClose(HttpServerRequest request, int status, String message) {
+        request.response().putHeader(HttpHeaders.CONNECTION, "close");
+        Future<Void> sent = send(request.response(), status, message);
         if (sent != null) {
-            sent.onComplete(done -> context.request().connection().close());
+            sent.onComplete(done -> request.connection().close());
         }
     }
 
-    private static Future<Void> send(RoutingContext context, int status, String message) {
-        if (context.response().ended()) {
+    /** Vert.x leaves the body out of an answer to HEAD by itself. */
+    private static Future<Void> send(HttpServerResponse response, int status, String message) {
+        if (response.ended()) {
             return null;
         }
-        return context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        return response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(new JsonObject().put("error", message).encode());
     }
 }

@@ -36,10 +36,6 @@ import io.vertx.core.json.JsonObject;
 final class RequestDeadline extends ChannelDuplexHandler {
     static final String NAME = "zeusd-request-deadline";
     static final String WATCH = "zeusd-request-watch";
-    /** Vert.x's names in an HTTP/1 server pipeline (HttpServerWorker). */
-    static final String VERTX_CONNECTION = "handler";
-    static final String VERTX_IDLE = "idle";
-    static final String VERTX_H2C = "h2c";
     static final long DEFAULT_DEADLINE_MS = 10_000;
 
     private final VertxPipelineTakeover takeover;
@@ -111,10 +107,6 @@ final class RequestDeadline extends ChannelDuplexHandler {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         disarm();
-    }
-
-    long deadlineMs() {
-        return deadlineMs;
     }
 
     /** Vert.x's idle timeout on this listener, which the deadline replaces. */

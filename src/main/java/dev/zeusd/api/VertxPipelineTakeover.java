@@ -1,9 +1,5 @@
 package dev.zeusd.api;
 
-import static dev.zeusd.api.RequestDeadline.VERTX_CONNECTION;
-import static dev.zeusd.api.RequestDeadline.VERTX_H2C;
-import static dev.zeusd.api.RequestDeadline.VERTX_IDLE;
-
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
@@ -32,6 +28,10 @@ import io.vertx.core.net.impl.VertxHandler;
  * pipeline is reported.
  */
 final class VertxPipelineTakeover {
+    /** Vert.x's names in an HTTP/1 server pipeline (HttpServerWorker). */
+    static final String VERTX_CONNECTION = "handler";
+    static final String VERTX_IDLE = "idle";
+    static final String VERTX_H2C = "h2c";
     private final RequestDeadline deadline;
     private final Handler<HttpServerRequest> invalidRequests;
     private final Consumer<String> problem;

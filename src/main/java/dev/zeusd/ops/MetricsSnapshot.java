@@ -39,9 +39,8 @@ final class MetricsSnapshot {
 
     /**
      * The readings, refreshed first if older than a second. A refresh runs on the device workers (never inline: it is
-     * started under this snapshot's lock); a scrape thread
-     * waits for it (with a timeout), but an event-loop thread never does: it gets the previous readings and the
-     * next scrape sees the new ones.
+     * started under this snapshot's lock); a scrape thread waits for it (with a timeout), but an event-loop thread
+     * never does: it gets the previous readings and the next scrape sees the new ones.
      */
     Readings get() {
         CompletableFuture<Readings> refresh;

@@ -8,7 +8,9 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -32,13 +34,14 @@ import dev.zeusd.device.DeviceException;
  * <p>
  * Such a read runs on the caller's thread (the HTTP event loop) instead when its device is idle and its reads take
  * under 50 µs (only the API's one-shot reads ask for that; metrics, readiness and stream pollers hold a lock or a
- * timeout around their reads and use {@link #all} or {@link #submit}): {@link InlineWhenIdle} wraps each worker for that, and the worker does not know it. The simulator's
- * reads are that fast; NVML's are not known to be. For {@code GET /gpu/get_power} on 4 simulated GPUs it gave 3.6x
+ * timeout around their reads and use {@link #all} or {@link #submit}): {@link InlineWhenIdle} wraps each worker for
+ * that, and the worker does not know it. The simulator's reads are that fast; NVML's are not known to be. For {@code GET /gpu/get_power} on 4 simulated GPUs it gave 3.6x
  * the requests per second at 16 connections (medians 37.8k against 10.6k; pair ratios 0.7x to 5.8x), a
  * 1-connection p50 of 21 µs instead of 53 µs (8 interleaved pairs), 19 µs of daemon CPU instead of 57 µs and 25.3 KB
  * allocated instead of 26.9 KB per request (12 pairs), on a loaded 2-core machine; without it, the plain road
  * measures as before. The price: a device that hangs in the middle of an inline read holds the caller's thread
- * while it hangs, so "a hung device stalls only its own calls" then holds for the worker road only. {@code -Ddev.zeusd.inline-reads=false} turns it off.
+ * while it hangs, so "a hung device stalls only its own calls" then holds for the worker road only.
+ * {@code -Ddev.zeusd.inline-reads=false} turns it off.
  */
 public final class DeviceWorkers<D> implements AutoCloseable {
     private final String kind;
@@ -160,19 +163,24 @@ public final class DeviceWorkers<D> implements AutoCloseable {
                 .handle((ignored, ignoredError) -> gather(futures));
     }
 
+    /** Called once every future has finished: reads them without waiting, and builds the failures only if any. */
     private static <T> SortedMap<Integer, T> gather(Map<Integer, CompletableFuture<T>> futures) {
         SortedMap<Integer, T> results = new TreeMap<>();
-        SortedMap<Integer, DeviceException> failures = new TreeMap<>();
-        futures.forEach((id, future) -> future.handle((value, error) -> {
-            if (error == null) {
-                results.put(id, value);
-            } else {
+        SortedMap<Integer, DeviceException> failures = null;
+        for (Map.Entry<Integer, CompletableFuture<T>> entry : futures.entrySet()) {
+            int id = entry.getKey();
+            try {
+                results.put(id, entry.getValue().join());
+            } catch (CompletionException | CancellationException e) {
+                Throwable error = e instanceof CompletionException ? e.getCause() : e;
+                if (failures == null) {
+                    failures = new TreeMap<>();
+                }
                 failures.put(id, error instanceof DeviceException device ? device
                         : new DeviceException(DeviceErrorKind.INTERNAL, "device " + id + ": unexpected error: " + error));
             }
-            return null;
-        }));
-        if (!failures.isEmpty()) {
+        }
+        if (failures != null) {
             throw new DeviceFailures(failures);
         }
         return results;

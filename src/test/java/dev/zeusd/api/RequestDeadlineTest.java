@@ -41,7 +41,7 @@ class RequestDeadlineTest {
 
     @Test
     void aForeignConnectionHandlerIsReportedAndTheGuardStepsAside() throws Exception {
-        EmbeddedChannel channel = registered(RequestDeadline.VERTX_CONNECTION, new ChannelInboundHandlerAdapter());
+        EmbeddedChannel channel = registered(VertxPipelineTakeover.VERTX_CONNECTION, new ChannelInboundHandlerAdapter());
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.get(0).contains("not Vert.x's HTTP/1 pipeline"), problems.get(0));
         assertNull(channel.pipeline().get(RequestDeadline.NAME));
@@ -66,7 +66,7 @@ class RequestDeadlineTest {
         Http1xOrH2CHandler choosing = new Http1xOrH2CHandler() {
             @Override
             protected void configure(ChannelHandlerContext ctx, boolean h2c) {
-                ctx.pipeline().addLast(RequestDeadline.VERTX_CONNECTION, new ChannelInboundHandlerAdapter() {
+                ctx.pipeline().addLast(VertxPipelineTakeover.VERTX_CONNECTION, new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(ChannelHandlerContext next, Object msg) {
                         seen.add(((ByteBuf) msg).readableBytes());

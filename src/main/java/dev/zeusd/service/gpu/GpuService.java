@@ -10,7 +10,6 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
@@ -106,24 +105,24 @@ public final class GpuService implements AutoCloseable {
 
     /** Instant power in mW, one fresh reading per GPU. */
     public CompletionStage<SortedMap<Integer, Long>> power(Collection<Integer> ids) {
-        return read(ids, GpuDevice::powerMw);
+        return workers.read(ids, GpuDevice::powerMw);
     }
 
     /** Energy since the driver was loaded, in mJ. */
     public CompletionStage<SortedMap<Integer, Long>> energy(Collection<Integer> ids) {
-        return read(ids, GpuDevice::totalEnergyMj);
+        return workers.read(ids, GpuDevice::totalEnergyMj);
     }
 
     public CompletionStage<SortedMap<Integer, Long>> powerLimit(Collection<Integer> ids) {
-        return read(ids, GpuDevice::powerLimitMw);
+        return workers.read(ids, GpuDevice::powerLimitMw);
     }
 
     public CompletionStage<SortedMap<Integer, PowerLimitConstraints>> constraints(Collection<Integer> ids) {
-        return read(ids, GpuDevice::powerLimitConstraints);
+        return workers.read(ids, GpuDevice::powerLimitConstraints);
     }
 
     public CompletionStage<SortedMap<Integer, Boolean>> persistenceMode(Collection<Integer> ids) {
-        return read(ids, GpuDevice::persistenceMode);
+        return workers.read(ids, GpuDevice::persistenceMode);
     }
 
     /*
@@ -146,10 +145,6 @@ public final class GpuService implements AutoCloseable {
     /** One GPU's instant power in mW, for a stream poller: a poll round never waits on one device's read. */
     public CompletionStage<Long> pollPower(int id) {
         return workers.submit(id, GpuDevice::powerMw);
-    }
-
-    private <T> CompletionStage<SortedMap<Integer, T>> read(Collection<Integer> ids, Function<GpuDevice, T> call) {
-        return workers.read(ids, call);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.zeusd.service.gpu.restore;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,10 +21,6 @@ public final class Originals {
 
     public Originals(RestoreJournal journal) {
         this.journal = journal;
-    }
-
-    public Path file() {
-        return journal.file();
     }
 
     /** Of {@code settings} on {@code gpu}, those without a recorded original. */
