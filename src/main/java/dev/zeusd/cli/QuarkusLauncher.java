@@ -3,6 +3,7 @@ package dev.zeusd.cli;
 import java.io.PrintStream;
 
 import dev.zeusd.StartupException;
+import io.quarkus.bootstrap.runner.RunnerClassLoader;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import sun.misc.Signal;
@@ -77,6 +78,9 @@ final class QuarkusLauncher {
     public static class Daemon implements QuarkusApplication {
         @Override
         public int run(String... args) {
+            if (Thread.currentThread().getContextClassLoader() instanceof RunnerClassLoader runner) {
+                runner.resetInternalCaches();
+            }
             Quarkus.waitForExit();
             return 0;
         }
