@@ -20,6 +20,8 @@
  *   FAKE_AMDSMI_STATE       file rewritten after every call with the state of each GPU and the most calls ever seen
  *                           running at once ("max_concurrent_calls N")
  *   FAKE_AMDSMI_CALL_DELAY_US  time every device call takes, to make overlapping calls observable
+ *   FAKE_AMDSMI_HANG_FILE   hang injection: lines "<gpu> <function|*> <ms>" (see fake_hang.h); the state file also
+ *                           counts calls made off zeusd's device workers ("foreign_thread_calls N")
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -28,6 +30,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "fake_hang.h"
 
 #ifndef FAKE_ABI
 #define FAKE_ABI 26
@@ -230,6 +234,7 @@ static void write_state(void) {
         fprintf(out, "gpu%d perf_level %s\n", i, g->perf_level == AMDSMI_DEV_PERF_LEVEL_AUTO ? "auto" : "manual");
     }
     fprintf(out, "max_concurrent_calls %d\n", max_in_flight);
+    fprintf(out, "foreign_thread_calls %ld\n", __atomic_load_n(&foreign_thread_calls, __ATOMIC_SEQ_CST));
     fclose(out);
     rename(tmp, path);
 }
@@ -279,6 +284,7 @@ static amdsmi_status_t fault_of(const struct fake_gpu *g, const char *function) 
     if (init_count == 0) return leave(AMDSMI_STATUS_NOT_INIT); \
     struct fake_gpu *g = gpu_of(handle); \
     if (!g) return leave(AMDSMI_STATUS_INVAL); \
+    device_call_begins("FAKE_AMDSMI_HANG_FILE", g->index, __func__); \
     { \
         char arguments[128]; \
         snprintf(arguments, sizeof arguments, arguments_format, ##__VA_ARGS__); \

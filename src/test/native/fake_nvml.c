@@ -11,11 +11,14 @@
  *   FAKE_NVML_STATE_FILE    if set, the settings (power limit, persistence mode, locked clocks) of every GPU are
  *                           loaded from this file at init and saved to it after every change, so that they outlive
  *                           the process as a real GPU's do (restart and crash tests)
+ *   FAKE_NVML_HANG_FILE     hang injection: lines "<index> <function|*> <ms>" (see fake_hang.h)
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "fake_hang.h"
 
 typedef int nvmlReturn_t;
 typedef struct fake_device *nvmlDevice_t;
@@ -178,7 +181,8 @@ nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *dev
 
 /* Every device call checks the handle and initialisation, as NVML does. */
 #define CHECK(d) do { if (init_count == 0) return NVML_ERROR_UNINITIALIZED; \
-        if ((d) < devices || (d) >= devices + device_count) return NVML_ERROR_INVALID_ARGUMENT; } while (0)
+        if ((d) < devices || (d) >= devices + device_count) return NVML_ERROR_INVALID_ARGUMENT; \
+        device_call_begins("FAKE_NVML_HANG_FILE", (int) (d)->index, __func__); } while (0)
 #define CHECK_WRITE(d) do { CHECK(d); if ((d)->fault) return (d)->fault; } while (0)
 
 nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t d, unsigned int *power) {
@@ -254,7 +258,7 @@ nvmlReturn_t nvmlDeviceSetGpuLockedClocks(nvmlDevice_t d, unsigned int min, unsi
 nvmlReturn_t nvmlDeviceResetGpuLockedClocks(nvmlDevice_t d) {
     CHECK(d);
     d->reset_calls++;
-    CHECK_WRITE(d);
+    if (d->fault) return d->fault;
     d->gpu_clock_min = d->gpu_clock_max = 0;
     save_state();
     return NVML_SUCCESS;
@@ -272,7 +276,7 @@ nvmlReturn_t nvmlDeviceSetMemoryLockedClocks(nvmlDevice_t d, unsigned int min, u
 nvmlReturn_t nvmlDeviceResetMemoryLockedClocks(nvmlDevice_t d) {
     CHECK(d);
     d->reset_calls++;
-    CHECK_WRITE(d);
+    if (d->fault) return d->fault;
     d->mem_clock_min = d->mem_clock_max = 0;
     save_state();
     return NVML_SUCCESS;
@@ -316,5 +320,8 @@ long fake_nvml_reset_calls_of(unsigned int index) { return devices[index].reset_
 long fake_nvml_power_reads(void) { return power_reads; }
 long fake_nvml_init_calls(void) { return init_calls; }
 long fake_nvml_shutdown_calls(void) { return shutdown_calls; }
+long fake_nvml_foreign_thread_calls(void) { return __atomic_load_n(&foreign_thread_calls, __ATOMIC_SEQ_CST); }
+const char *fake_nvml_last_foreign_thread(void) { return last_foreign_thread; }
+void fake_nvml_reset_thread_counts(void) { __atomic_store_n(&foreign_thread_calls, 0, __ATOMIC_SEQ_CST); }
 unsigned int fake_nvml_gpu_locked_clock_max(unsigned int index) { return devices[index].gpu_clock_max; }
 unsigned int fake_nvml_mem_locked_clock_max(unsigned int index) { return devices[index].mem_clock_max; }

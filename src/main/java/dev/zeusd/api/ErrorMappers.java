@@ -1,6 +1,7 @@
 package dev.zeusd.api;
 
 import java.io.IOException;
+import java.util.stream.Collectors;
 
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -14,6 +15,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import dev.zeusd.api.response.DeviceErrorsResponse;
 import dev.zeusd.api.response.DeviceMaps;
 import dev.zeusd.api.response.ErrorResponse;
+import dev.zeusd.device.DeviceErrorKind;
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.service.DeviceFailures;
 import io.vertx.core.http.HttpServerRequest;
@@ -29,7 +31,10 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response deviceFailures(DeviceFailures e) {
-        return json(e.worstStatus(), new DeviceErrorsResponse(DeviceMaps.byId(e.failures(), Throwable::getMessage)));
+        var errors = DeviceMaps.byId(e.failures(), Throwable::getMessage);
+        String timeouts = e.failures().values().stream().filter(f -> f.kind() == DeviceErrorKind.TIMEOUT)
+                .map(Throwable::getMessage).collect(Collectors.joining("; "));
+        return json(e.worstStatus(), new DeviceErrorsResponse(timeouts.isEmpty() ? null : timeouts, errors));
     }
 
     @ServerExceptionMapper

@@ -1,6 +1,7 @@
 package dev.zeusd.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.eclipse.microprofile.config.spi.Converter;
 
@@ -62,6 +63,12 @@ abstract class ConfigArgument<T> implements CommandLine.ITypeConverter<T> {
     static final class ManagementBindAddress extends ConfigArgument<HostPort> {
         ManagementBindAddress() {
             super(new Converters.ManagementBindAddress());
+        }
+    }
+
+    static final class DeviceTimeout extends ConfigArgument<Duration> {
+        DeviceTimeout() {
+            super(new Converters.DeviceTimeout());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.zeusd.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -82,6 +83,11 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
             description = { "Stream events: device (one event per device sample; zeus >= 0.16) or snapshot "
                     + "(the whole snapshot per event; zeus <= 0.15)" })
     StreamFormat streamFormat;
+
+    @Option(names = "--device-timeout", paramLabel = "<DURATION>", converter = ConfigArgument.DeviceTimeout.class,
+            description = "How long a request waits for a GPU or CPU call (e.g. 5s, 500ms) before it answers 503; a "
+                    + "device stuck longer than this fails further calls at once until it answers again")
+    Duration deviceTimeout;
 
     @Option(names = "--enable", split = ",", converter = ConfigArgument.ApiGroupName.class, paramLabel = "<ENABLE>",
             description = { "API groups to enable, comma-separated. Groups that require root will cause the daemon "

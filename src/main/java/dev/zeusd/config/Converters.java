@@ -2,6 +2,9 @@ package dev.zeusd.config;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.spi.Converter;
 
@@ -64,6 +67,29 @@ public final class Converters {
             } catch (InvalidPathException e) {
                 throw new IllegalArgumentException("not a path: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * {@code --device-timeout}: how long a request waits for a device call, as {@code 5s}, {@code 500ms} or a number
+     * of seconds; at least 100 ms, at most 10 minutes.
+     */
+    public static final class DeviceTimeout implements Converter<Duration> {
+        private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s)?");
+
+        @Override
+        public Duration convert(String value) {
+            Matcher form = FORM.matcher(value.trim());
+            Duration timeout = null;
+            if (form.matches()) {
+                long number = Long.parseLong(form.group(1));
+                timeout = "ms".equals(form.group(2)) ? Duration.ofMillis(number) : Duration.ofSeconds(number);
+            }
+            if (timeout == null || timeout.toMillis() < 100 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new StartupException("--device-timeout must be between 100ms and 600s, such as 5s or 500ms, got '"
+                        + value + "'.");
+            }
+            return timeout;
         }
     }
 

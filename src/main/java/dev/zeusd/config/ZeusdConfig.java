@@ -1,6 +1,7 @@
 package dev.zeusd.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -75,6 +76,11 @@ public interface ZeusdConfig {
 
     @WithDefault("device")
     StreamFormat streamFormat();
+
+    /** How long a request waits for a device call before it answers 503; a device stuck longer fails calls at once. */
+    @WithDefault("5s")
+    @WithConverter(Converters.DeviceTimeout.class)
+    Duration deviceTimeout();
 
     /** A TOML file mapping GPU control operations to commands that replace the device call (see the README). */
     Optional<@WithConverter(Converters.FilePath.class) Path> gpuCommandOverrides();

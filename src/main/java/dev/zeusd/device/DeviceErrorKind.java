@@ -5,7 +5,9 @@ public enum DeviceErrorKind {
     INVALID_ARGUMENT(400),
     NOT_SUPPORTED(400),
     NO_PERMISSION(403),
-    INTERNAL(500);
+    INTERNAL(500),
+    /** The device did not answer within the device timeout, or is still stuck in an earlier call. */
+    TIMEOUT(503);
 
     private final int httpStatus;
 

@@ -42,7 +42,8 @@ public class DeviceServices {
                     : RealBackends.gpus(config);
             LOG.infof("GPUs: %d (%s)", backend.devices().size(), backend.name());
         }
-        GpuService gpus = new GpuService(backend, commandOverrides(config), RestoreState.policy(config), audit);
+        GpuService gpus = new GpuService(backend, commandOverrides(config), RestoreState.policy(config), audit,
+                config.deviceTimeout());
         try {
             gpus.recoverFromCrash(); // before the API opens: Quarkus binds the listener after the startup beans
         } catch (CorruptJournalException e) {
@@ -84,7 +85,7 @@ public class DeviceServices {
             backend = config.simulate() ? new SimulatedCpuBackend(System::nanoTime) : RealBackends.cpus(config);
             LOG.infof("CPU packages: %d (%s)", backend.packages().size(), config.simulate() ? "simulated" : "RAPL");
         }
-        return new CpuService(backend.packages(), System::nanoTime);
+        return new CpuService(backend.packages(), System::nanoTime, config.deviceTimeout());
     }
 
     void closeCpus(@Disposes CpuService cpus) {

@@ -1,10 +1,14 @@
 package dev.zeusd.ops;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -15,7 +19,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.zeusd.service.DeviceFailures;
+import dev.zeusd.service.DeviceWorkers;
 import dev.zeusd.service.cpu.CpuService;
 import dev.zeusd.service.gpu.GpuService;
 import io.quarkus.runtime.StartupEvent;
@@ -23,6 +27,7 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Ready once the devices are initialised and the daemon has started, and only while every device answers a cheap
  * read through its own worker within {@link #DEVICE_TIMEOUT} (a hung driver or a vanished RAPL file turns it down).
+ * All devices are read at once, and the reason names each one that failed or did not answer.
  */
 @Readiness
 @Singleton
@@ -56,25 +61,26 @@ public class DeviceReadiness implements HealthCheck {
         if (!started) {
             return response.down().withData("reason", "starting").build();
         }
+        Map<String, CompletableFuture<?>> reads = new LinkedHashMap<>();
+        gpus.powerLimitProbe(gpus.ids()).forEach((id, read) -> reads.put("GPU " + id, read));
+        cpus.cumulativeEnergyEach(cpus.ids()).forEach((id, read) -> reads.put("CPU " + id, read));
         try {
-            gpus.powerLimitProbe(gpus.ids()).toCompletableFuture()
+            CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new))
                     .get(DEVICE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            cpus.cumulativeEnergy(cpus.ids()).toCompletableFuture()
-                    .get(DEVICE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return response.up().build();
-        } catch (Exception e) {
-            return response.down().withData("reason", reason(e)).build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // named below, device by device
         }
-    }
-
-    private static String reason(Exception e) {
-        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof DeviceFailures failures) {
-            return failures.failures().values().stream().map(Throwable::getMessage).collect(Collectors.joining("; "));
-        }
-        if (e instanceof TimeoutException) {
-            return "a device did not answer within " + DEVICE_TIMEOUT.toSeconds() + " s";
-        }
-        return String.valueOf(cause.getMessage());
+        List<String> problems = new ArrayList<>();
+        reads.forEach((device, read) -> {
+            if (!read.isDone()) {
+                problems.add(device + " did not answer within " + DEVICE_TIMEOUT.toSeconds() + " s");
+            } else if (read.isCompletedExceptionally()) {
+                problems.add(read.handle((ok, error) -> DeviceWorkers.asDeviceException(-1, error).getMessage()).join());
+            }
+        });
+        return problems.isEmpty() ? response.up().build()
+                : response.down().withData("reason", String.join("; ", problems)).build();
     }
 }

@@ -17,7 +17,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code /q/metrics} under the API's access rules (DESIGN.md pitfall 12). With auth off it is Quarkus's endpoint,
+ * {@code /q/metrics} under the API's access rules: device readings are refreshed before every scrape renders
+ * ({@link MetricsSnapshot}), then, with auth off it is Quarkus's endpoint,
  * open like the API. With auth on it needs {@code Authorization: Bearer <token>} and shows only what the token's
  * scopes could read on the API ({@link ScrapeFilter}); health stays open for probes. Either way, RAPL values are
  * coarse ({@link DeviceMetrics}).
@@ -31,12 +32,15 @@ public class MetricsAccess {
     private final Authenticator authenticator;
     private final RawKeyJwtFactory tokens;
     private final PrometheusMeterRegistry registry;
+    private final MetricsSnapshot snapshot;
 
     @Inject
-    public MetricsAccess(Authenticator authenticator, RawKeyJwtFactory tokens, PrometheusMeterRegistry registry) {
+    public MetricsAccess(Authenticator authenticator, RawKeyJwtFactory tokens, PrometheusMeterRegistry registry,
+            MetricsSnapshot snapshot) {
         this.authenticator = authenticator;
         this.tokens = tokens;
         this.registry = registry;
+        this.snapshot = snapshot;
     }
 
     void install(@Observes ManagementInterface management) {
@@ -46,7 +50,11 @@ public class MetricsAccess {
 
     void guard(RoutingContext context) {
         if (!authenticator.enabled()) {
-            context.next();
+            // the device readings first (bounded, on a worker: it waits for devices), then Quarkus renders them
+            context.vertx().executeBlocking(() -> {
+                snapshot.refresh();
+                return null;
+            }, false).onComplete(refreshed -> context.next());
             return;
         }
         String header = context.request().getHeader(HttpHeaders.AUTHORIZATION);
@@ -66,8 +74,11 @@ public class MetricsAccess {
             return;
         }
         ScrapeFilter filter = new ScrapeFilter(caller);
-        // scrape() may refresh device readings (MetricsSnapshot): never on the event loop
-        context.vertx().executeBlocking(() -> filter.apply(registry.scrape()), false).onComplete(result -> {
+        // the refresh waits for devices (bounded): never on the event loop
+        context.vertx().executeBlocking(() -> {
+            snapshot.refresh();
+            return filter.apply(registry.scrape());
+        }, false).onComplete(result -> {
             if (result.succeeded()) {
                 context.response().putHeader(HttpHeaders.CONTENT_TYPE, TextFormat.CONTENT_TYPE_004)
                         .end(result.result());

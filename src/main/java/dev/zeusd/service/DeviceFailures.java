@@ -19,7 +19,7 @@ public class DeviceFailures extends RuntimeException {
         return failures;
     }
 
-    /** The status of the worst failure: an internal fault outranks a permission problem outranks bad input. */
+    /** The status of the worst failure: a timeout outranks an internal fault outranks a permission problem outranks bad input. */
     public int worstStatus() {
         return failures.values().stream().mapToInt(e -> e.kind().httpStatus()).max().orElse(500);
     }

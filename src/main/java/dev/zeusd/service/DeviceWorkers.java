@@ -1,5 +1,6 @@
 package dev.zeusd.service;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,70 +13,56 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
+import org.jboss.logging.Logger;
+
 import dev.zeusd.device.DeviceErrorKind;
 import dev.zeusd.device.DeviceException;
 
 /**
- * The one road to a device: each device has its own single-thread worker, and every call on a device goes through
- * it, so calls on one device never overlap and run in arrival order, and a hung device stalls only its own calls.
- * {@link #all} runs one call on several devices in parallel and gathers the results, or every device's failure;
- * {@link #read} does the same for quick reads without effects.
- *
- * <p>
- * Such a read runs on the caller's thread (the HTTP event loop) instead when its device is idle and its reads take
- * under 50 µs (only the API's one-shot reads ask for that; metrics, readiness and stream pollers hold a lock or a
- * timeout around their reads and use {@link #all} or {@link #submit}): {@link InlineWhenIdle} wraps each worker for
- * that, and the worker does not know it. The simulator's reads are that fast; NVML's are not known to be. For {@code GET /gpu/get_power} on 4 simulated GPUs it gave 3.6x
- * the requests per second at 16 connections (medians 37.8k against 10.6k; pair ratios 0.7x to 5.8x), a
- * 1-connection p50 of 21 µs instead of 53 µs (8 interleaved pairs), 19 µs of daemon CPU instead of 57 µs and 25.3 KB
- * allocated instead of 26.9 KB per request (12 pairs), on a loaded 2-core machine; without it, the plain road
- * measures as before. The price: a device that hangs in the middle of an inline read holds the caller's thread
- * while it hangs, so "a hung device stalls only its own calls" then holds for the worker road only.
- * {@code -Ddev.zeusd.inline-reads=false} turns it off.
+ * The one road to a device: each device has its own {@link DeviceLane}, a single worker thread that runs every call
+ * on that device in arrival order, with a deadline on each. No caller ever runs a device call itself or waits on one
+ * without a deadline, so a device that hangs in its driver stalls only its own calls, and those fail with 503 once
+ * the device timeout has passed (at once while it stays stuck). {@link #all} runs one call on several devices in
+ * parallel and gathers the results, or every device's failure; {@link #read} does the same for reads that concurrent
+ * callers share.
  */
 public final class DeviceWorkers<D> implements AutoCloseable {
-    private final String kind;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    /** How long stopping waits for the workers before it leaves a stuck one behind. */
+    static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final Logger LOG = Logger.getLogger(DeviceWorkers.class);
+
     private final SortedSet<Integer> ids;
-    private final Map<Integer, D> devices = new TreeMap<>();
-    private final Map<Integer, ExecutorService> workers = new TreeMap<>();
-    /** Each device's worker, or that worker behind {@link InlineWhenIdle}. */
-    private final Map<Integer, Executor> roads = new TreeMap<>();
+    private final Map<Integer, DeviceLane<D>> lanes = new TreeMap<>();
+    private final ScheduledThreadPoolExecutor deadlines;
     private final LongAdder calls = new LongAdder();
     /** Calls that failed with a fault (not a refusal such as NotSupported or NoPermission): for alerting. */
     private final LongAdder faults = new LongAdder();
 
-    /**
-     * @param devices the devices keyed by their API id; {@link #read} may run on the caller's thread unless the
-     *        system property {@code dev.zeusd.inline-reads} is {@code false}
-     */
+    /** With the default device timeout. */
     public DeviceWorkers(String kind, Map<Integer, D> devices) {
-        this(kind, devices, !"false".equals(System.getProperty("dev.zeusd.inline-reads")));
+        this(kind, devices, DEFAULT_TIMEOUT);
     }
 
-    /** @param inlineReads whether {@link #read} may run on the caller's thread ({@link InlineWhenIdle}) */
-    public DeviceWorkers(String kind, Map<Integer, D> devices, boolean inlineReads) {
-        this.kind = kind;
+    /**
+     * @param kind {@code gpu} or {@code cpu}: names the threads ({@code zeusd-gpu-1}) and the devices in errors
+     *        ({@code GPU 1})
+     * @param timeout how long a caller waits for a device call before it gets a {@link DeviceTimeoutException}
+     */
+    public DeviceWorkers(String kind, Map<Integer, D> devices, Duration timeout) {
         this.ids = Collections.unmodifiableSortedSet(new TreeSet<>(devices.keySet()));
-        this.devices.putAll(devices);
+        this.deadlines = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("zeusd-" + kind + "-deadlines"));
+        deadlines.setRemoveOnCancelPolicy(true); // most calls finish in time: their timers must not pile up
         for (int id : ids) {
-            String name = "zeusd-" + kind + "-" + id;
-            ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-                Thread thread = new Thread(r, name);
-                thread.setDaemon(true);
-                return thread;
-            });
-            workers.put(id, worker);
-            roads.put(id, inlineReads ? new InlineWhenIdle(worker) : worker);
+            lanes.put(id, new DeviceLane<>(kind.toUpperCase() + " " + id, "zeusd-" + kind + "-" + id,
+                    devices.get(id), timeout, deadlines, calls, faults));
         }
     }
 
@@ -96,25 +83,30 @@ public final class DeviceWorkers<D> implements AutoCloseable {
 
     /** The device itself, for what it fixed when opened (its ranges, its identity); calls go through {@link #submit}. */
     public D device(int id) {
-        return devices.get(id);
+        return lanes.get(id).device();
+    }
+
+    /** Whether device {@code id} has been inside one call for longer than the device timeout. */
+    public boolean stuck(int id) {
+        return lanes.get(id).stuck();
     }
 
     /**
      * Queues {@code call} on device {@code id}'s worker; it runs after every call queued before it. The future fails
-     * with the call's exception when the call does.
+     * with the call's exception when the call does, and with {@link DeviceTimeoutException} when the device timeout
+     * passes first (a call that has not started by then never runs).
      *
-     * @throws DeviceException at once if the call cannot be queued (the daemon is stopping)
+     * @throws DeviceException at once if the call cannot be queued: the device is stuck or overrun (503), or the
+     *         daemon is stopping
      */
     public <T> CompletableFuture<T> submit(int id, Function<D, T> call) {
-        Call<T> task = new Call<>(devices.get(id), call);
-        execute(id, task);
-        return task.result;
+        return lanes.get(id).submit(call);
     }
 
     /**
      * Runs {@code call} on every device in {@code ids}, each on its own worker, all in parallel. Completes with each
      * device's result in ascending id order, or fails with {@link DeviceFailures} naming every device that failed,
-     * once all have finished. For control calls and anything that may be slow; quick reads go through {@link #read}.
+     * once all have finished or missed their deadline. For control calls; reads go through {@link #read}.
      */
     public <T> CompletionStage<SortedMap<Integer, T>> all(Collection<Integer> ids, Function<D, T> call) {
         return all(ids, (id, device) -> call.apply(device));
@@ -122,34 +114,31 @@ public final class DeviceWorkers<D> implements AutoCloseable {
 
     /** As {@link #all(Collection, Function)}, for calls that need the device's id. */
     public <T> CompletionStage<SortedMap<Integer, T>> all(Collection<Integer> ids, BiFunction<Integer, D, T> call) {
-        return startAll(ids, id -> submit(id, device -> call.apply(id, device)));
+        return gather(ids, id -> submit(id, device -> call.apply(id, device)));
     }
 
     /**
-     * As {@link #all(Collection, Function)}, for a quick read without effects: a device that is idle and whose reads
-     * are fast is read on the calling thread ({@link InlineWhenIdle}), still after every call queued before it.
-     * Never for control calls or calls that may block.
+     * As {@link #all(Collection, Function)}, for a read that concurrent callers share ({@link DeviceLane#read}): when
+     * every device has a fresh sample, the stage is already complete and no thread is handed anything.
      */
-    public <T> CompletionStage<SortedMap<Integer, T>> read(Collection<Integer> ids, Function<D, T> read) {
-        return startAll(ids, id -> {
-            Reading<T> task = new Reading<>(devices.get(id), read);
-            execute(id, task);
-            return task.result;
-        });
+    public <T> CompletionStage<SortedMap<Integer, T>> read(Collection<Integer> ids, SharedRead<D, T> quantity) {
+        return gather(ids, id -> lanes.get(id).read(quantity));
     }
 
-    private void execute(int id, Runnable task) {
-        calls.increment();
-        try {
-            roads.get(id).execute(task);
-        } catch (RejectedExecutionException e) {
-            throw new DeviceException(DeviceErrorKind.INTERNAL,
-                    kind.toUpperCase() + " " + id + ": cannot queue the call, the daemon is shutting down");
-        }
+    /** {@link #submit} on each device, not gathered: as {@link #readEach}, for calls that are not shared. */
+    public <T> Map<Integer, CompletableFuture<T>> submitEach(Collection<Integer> ids, Function<D, T> call) {
+        return start(ids, id -> submit(id, call));
     }
 
-    /** Starts one call per id and gathers them once all have finished. */
-    private static <T> CompletionStage<SortedMap<Integer, T>> startAll(Collection<Integer> ids,
+    /**
+     * One shared read per device, not gathered: for callers that take whatever has answered by their own deadline
+     * (a scrape, a probe). A device that refuses the call at once has a failed future.
+     */
+    public <T> Map<Integer, CompletableFuture<T>> readEach(Collection<Integer> ids, SharedRead<D, T> quantity) {
+        return start(ids, id -> lanes.get(id).read(quantity));
+    }
+
+    private static <T> Map<Integer, CompletableFuture<T>> start(Collection<Integer> ids,
             IntFunction<CompletableFuture<T>> start) {
         Map<Integer, CompletableFuture<T>> futures = new LinkedHashMap<>();
         for (int id : ids) {
@@ -159,12 +148,30 @@ public final class DeviceWorkers<D> implements AutoCloseable {
                 futures.put(id, CompletableFuture.failedFuture(e));
             }
         }
+        return futures;
+    }
+
+    /**
+     * Starts one call per id and gathers them once all have finished, in ascending id order, or fails with
+     * {@link DeviceFailures}; at once when all already have. A start that throws {@link DeviceException} is that
+     * device's failure.
+     */
+    public static <T> CompletionStage<SortedMap<Integer, T>> gather(Collection<Integer> ids,
+            IntFunction<CompletableFuture<T>> start) {
+        Map<Integer, CompletableFuture<T>> futures = start(ids, start);
+        if (futures.values().stream().allMatch(CompletableFuture::isDone)) {
+            try {
+                return CompletableFuture.completedFuture(collect(futures));
+            } catch (DeviceFailures e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         return CompletableFuture.allOf(futures.values().toArray(CompletableFuture[]::new))
-                .handle((ignored, ignoredError) -> gather(futures));
+                .handle((ignored, ignoredError) -> collect(futures));
     }
 
     /** Called once every future has finished: reads them without waiting, and builds the failures only if any. */
-    private static <T> SortedMap<Integer, T> gather(Map<Integer, CompletableFuture<T>> futures) {
+    private static <T> SortedMap<Integer, T> collect(Map<Integer, CompletableFuture<T>> futures) {
         SortedMap<Integer, T> results = new TreeMap<>();
         SortedMap<Integer, DeviceException> failures = null;
         for (Map.Entry<Integer, CompletableFuture<T>> entry : futures.entrySet()) {
@@ -172,12 +179,10 @@ public final class DeviceWorkers<D> implements AutoCloseable {
             try {
                 results.put(id, entry.getValue().join());
             } catch (CompletionException | CancellationException e) {
-                Throwable error = e instanceof CompletionException ? e.getCause() : e;
                 if (failures == null) {
                     failures = new TreeMap<>();
                 }
-                failures.put(id, error instanceof DeviceException device ? device
-                        : new DeviceException(DeviceErrorKind.INTERNAL, "device " + id + ": unexpected error: " + error));
+                failures.put(id, asDeviceException(id, e));
             }
         }
         if (failures != null) {
@@ -186,66 +191,42 @@ public final class DeviceWorkers<D> implements AutoCloseable {
         return results;
     }
 
-    /** One call on one device: {@link #call} runs it, {@link #complete} hands its outcome to {@link #result}. */
-    private class Call<T> implements Runnable {
-        final CompletableFuture<T> result = new CompletableFuture<>();
-        private final D device;
-        private final Function<D, T> call;
-        private T value;
-        private Throwable error;
-
-        Call(D device, Function<D, T> call) {
-            this.device = device;
-            this.call = call;
-        }
-
-        public void call() {
-            try {
-                value = call.apply(device);
-            } catch (Throwable e) {
-                if (!(e instanceof DeviceException refused) || refused.kind() == DeviceErrorKind.INTERNAL) {
-                    faults.increment();
-                }
-                error = e;
-            }
-        }
-
-        public void complete() {
-            if (error == null) {
-                result.complete(value);
-            } else {
-                result.completeExceptionally(error);
-            }
-        }
-
-        @Override
-        public void run() {
-            call();
-            complete();
-        }
+    /** The device's own exception behind a future's failure, or an internal error naming the device. */
+    public static DeviceException asDeviceException(int id, Throwable failure) {
+        Throwable error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        return error instanceof DeviceException device ? device
+                : new DeviceException(DeviceErrorKind.INTERNAL, "device " + id + ": unexpected error: " + error);
     }
 
-    /** A call that {@link InlineWhenIdle} may run on the caller's thread. */
-    private final class Reading<T> extends Call<T> implements InlineWhenIdle.Read {
-        Reading(D device, Function<D, T> read) {
-            super(device, read);
-        }
-    }
-
+    /**
+     * Stops taking calls and waits (at most {@link #CLOSE_WAIT_NANOS} in all) for the calls already queued. A device
+     * still inside a call after that is left to its thread, which never keeps the JVM alive.
+     *
+     * @return whether every worker finished: only then may the device library be closed
+     */
     @Override
     public void close() {
-        workers.values().forEach(ExecutorService::shutdown);
+        closeAndAwait();
+    }
+
+    /** As {@link #close()}; false when a worker is still inside a device call. */
+    public boolean closeAndAwait() {
+        lanes.values().forEach(DeviceLane::shutdown);
+        deadlines.shutdown();
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        boolean allDone = true;
         try {
-            for (ExecutorService worker : workers.values()) {
-                worker.awaitTermination(5, TimeUnit.SECONDS);
-            }
-            for (Executor road : roads.values()) {
-                if (road instanceof InlineWhenIdle inline) {
-                    inline.awaitInlineReads(5, TimeUnit.SECONDS);
+            for (DeviceLane<D> lane : lanes.values()) {
+                if (!lane.awaitTermination(Math.max(0, deadline - System.nanoTime()))) {
+                    LOG.warnf("%s is still inside a device call: stopping without waiting for it", lane.label());
+                    allDone = false;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            allDone = false;
         }
+        return allDone;
     }
 }

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,27 @@ class FakeHardwareApiTest {
                 .body("errors.'2'", equalTo("GPU 2: nvmlDeviceResetGpuLockedClocks: Insufficient Permissions (NVML "
                         + "error 4)"));
         assertEquals(attempts + 2, fake.fake_nvml_reset_calls_of(2), "the memory reset must be tried too");
+    }
+
+    @Test
+    void everyDeviceCallRunsOnADeviceWorkerNeverOnAnHttpThread() throws Exception {
+        long readsBefore = fake.fake_nvml_power_reads();
+        fake.fake_nvml_reset_thread_counts();
+        for (String read : List.of("get_power", "get_cumulative_energy?gpu_ids=0", "get_power_limit",
+                "get_power_limit_constraints", "get_persistence_mode")) {
+            when().get("/gpu/" + read).then().statusCode(200);
+        }
+        given().post("/gpu/set_power_limit?gpu_ids=0&power_limit_mw=250000&block=true").then().statusCode(200);
+        given().post("/gpu/set_power_limit?gpu_ids=0&power_limit_mw=300000&block=false").then().statusCode(200);
+        given().post("/gpu/reset_locked_clocks?gpu_ids=0&block=true").then().statusCode(200);
+        try (SseClient sse = SseClient.tcp(base.getPort(), "/gpu/stream_power?gpu_ids=0,3")) {
+            sse.nextEvents(4);
+        }
+        given().get(Management.url("/q/metrics")).then().statusCode(200);
+        given().get(Management.url("/q/health/ready")).then().statusCode(200);
+        assertTrue(fake.fake_nvml_power_reads() > readsBefore, "the device was read");
+        assertEquals(0, fake.fake_nvml_foreign_thread_calls(),
+                "a device call ran on " + fake.fake_nvml_last_foreign_thread());
     }
 
     @Test

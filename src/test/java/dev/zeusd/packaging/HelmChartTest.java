@@ -367,7 +367,10 @@ class HelmChartTest {
         assertEquals("node", relabel.path("targetLabel").asText());
         List<String> alerts = new ArrayList<>();
         chart.one("PrometheusRule").at("/spec/groups/0/rules").forEach(r -> alerts.add(r.path("alert").asText()));
-        assertEquals(List.of("ZeusdDown", "ZeusdNotReady", "ZeusdDeviceErrorsRising", "ZeusdGpuPowerAtLimit"), alerts);
+        assertEquals(List.of("ZeusdDown", "ZeusdNotReady", "ZeusdDeviceDown", "ZeusdDeviceErrorsRising",
+                "ZeusdGpuPowerAtLimit"), alerts);
+        assertEquals("min by (node, device) (zeusd_device_up{job=\"zeusd\"}) == 0",
+                chart.one("PrometheusRule").at("/spec/groups/0/rules/2/expr").asText());
         assertTrue(scenario("default").kinds().stream().noneMatch(k -> k.equals("PrometheusRule")
                 || k.equals("ConfigMap") || k.equals("Namespace")), "integrations are off by default");
     }

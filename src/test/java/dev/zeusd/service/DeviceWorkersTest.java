@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 
@@ -113,11 +113,10 @@ class DeviceWorkersTest {
                 .contains("shutting down"));
     }
 
-    /** A device that notes which thread calls it and whether two calls ever overlap. */
+    /** A device that notes whether two calls ever overlap. */
     static final class Recorder {
         final AtomicInteger inside = new AtomicInteger();
         final AtomicInteger overlaps = new AtomicInteger();
-        final AtomicInteger inline = new AtomicInteger();
         /** What each caller did, in the order the device saw it: not thread-safe, as devices are not. */
         final List<long[]> seen = new ArrayList<>();
 
@@ -125,58 +124,48 @@ class DeviceWorkersTest {
             if (inside.incrementAndGet() != 1) {
                 overlaps.incrementAndGet();
             }
-            String thread = Thread.currentThread().getName();
-            if (!thread.startsWith("zeusd-")) {
-                inline.incrementAndGet();
-            }
             seen.add(new long[] {caller, step});
             long spin = System.nanoTime() + 2_000; // long enough for a second caller to arrive, still fast
             while (System.nanoTime() < spin) {
                 Thread.onSpinWait();
             }
             inside.decrementAndGet();
-            return thread;
+            return Thread.currentThread().getName();
         }
     }
 
     @Test
-    void readsAndWritesFromManyThreadsNeverOverlapAndKeepEachCallersOrder() throws Exception {
+    void callsFromManyThreadsNeverOverlapKeepEachCallersOrderAndRunOnlyOnTheWorker() throws Exception {
         Recorder device = new Recorder();
         int callers = 8;
         int steps = 2_000;
-        try (DeviceWorkers<Recorder> workers = new DeviceWorkers<>("gpu", Map.of(0, device), true)) {
-            readInline(workers, 0, d -> d.record(-1, 0));
+        try (DeviceWorkers<Recorder> workers = new DeviceWorkers<>("gpu", Map.of(0, device))) {
             ExecutorService threads = Executors.newFixedThreadPool(callers);
-            List<Future<CompletableFuture<?>>> lasts = new ArrayList<>();
+            List<Future<List<CompletableFuture<String>>>> all = new ArrayList<>();
             for (int c = 0; c < callers; c++) {
                 long caller = c;
-                lasts.add(threads.submit(() -> {
-                    CompletableFuture<?> last = null;
+                all.add(threads.submit(() -> {
+                    List<CompletableFuture<String>> calls = new ArrayList<>();
                     for (long step = 0; step < steps; step++) {
                         long now = step;
-                        if (step % 3 == 0) {
-                            last = workers.submit(0, d -> d.record(caller, now)); // without waiting
-                        } else {
-                            last = workers.read(List.of(0), d -> d.record(caller, now)).toCompletableFuture();
-                        }
+                        calls.add(workers.submit(0, d -> d.record(caller, now)));
                         if (step % 5 == 0) {
-                            last.join(); // at times idle, so that reads can go inline
+                            calls.get(calls.size() - 1).join(); // at times idle
                         }
                     }
-                    return last;
+                    return calls;
                 }));
             }
-            for (Future<CompletableFuture<?>> last : lasts) {
-                last.get(30, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS);
+            for (Future<List<CompletableFuture<String>>> calls : all) {
+                for (CompletableFuture<String> call : calls.get(30, TimeUnit.SECONDS)) {
+                    assertEquals("zeusd-gpu-0", call.get(30, TimeUnit.SECONDS));
+                }
             }
             threads.shutdown();
             assertEquals(0, device.overlaps.get(), "two calls ran on the device at once");
-            assertTrue(device.inline.get() > 1, "no read went inline: " + device.inline.get());
             long[] next = new long[callers];
             for (long[] call : device.seen) {
-                if (call[0] >= 0) {
-                    assertEquals(next[(int) call[0]]++, call[1], "caller " + call[0] + "'s calls out of order");
-                }
+                assertEquals(next[(int) call[0]]++, call[1], "caller " + call[0] + "'s calls out of order");
             }
             for (long n : next) {
                 assertEquals(steps, n);
@@ -184,77 +173,87 @@ class DeviceWorkersTest {
         }
     }
 
+    static final SharedRead<Device, Integer> READ = new SharedRead<>("read", Device::read);
+
     @Test
-    void aReadOfAnIdleFastDeviceRunsOnTheCallersThreadAndNothingElseDoes() throws Exception {
+    void readsOfOneQuantityArrivingWhileOneIsInFlightShareItsResult() throws Exception {
         Device device = new Device();
-        String here = Thread.currentThread().getName();
-        try (DeviceWorkers<Device> workers = new DeviceWorkers<>("gpu", Map.of(0, device), true)) {
-            assertEquals(here, readInline(workers, 0, d -> Thread.currentThread().getName()).join().get(0));
-            assertEquals("zeusd-gpu-0",
-                    workers.submit(0, d -> Thread.currentThread().getName()).get(5, TimeUnit.SECONDS));
-            assertEquals("zeusd-gpu-0", workers.all(List.of(0), d -> Thread.currentThread().getName())
-                    .toCompletableFuture().get(5, TimeUnit.SECONDS).get(0), "all is for control calls: never inline");
+        try (DeviceWorkers<Device> workers = new DeviceWorkers<>("gpu", Map.of(0, device))) {
             holdWorker(workers, 0, device);
-            CompletableFuture<SortedMap<Integer, String>> behind = workers
-                    .read(List.of(0), d -> Thread.currentThread().getName()).toCompletableFuture();
-            assertFalse(behind.isDone(), "ran past the call before it");
+            List<CompletableFuture<SortedMap<Integer, Integer>>> readers = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                readers.add(workers.read(List.of(0), READ).toCompletableFuture());
+            }
+            CompletableFuture<Integer> unshared = workers.submit(0, Device::read);
             device.release.countDown();
-            assertEquals("zeusd-gpu-0", behind.get(5, TimeUnit.SECONDS).get(0));
+            for (CompletableFuture<SortedMap<Integer, Integer>> reader : readers) {
+                assertEquals(1, reader.get(5, TimeUnit.SECONDS).get(0), "each reader got the one shared read");
+            }
+            assertEquals(2, unshared.get(5, TimeUnit.SECONDS));
+            assertEquals(2, device.reads.get(), "twenty readers and one plain call: two reads of the device");
         }
     }
 
     @Test
-    void withoutInlineReadsEveryReadGoesToTheWorker() throws Exception {
-        try (DeviceWorkers<Device> workers = new DeviceWorkers<>("gpu", Map.of(0, new Device()), false)) {
-            for (int i = 0; i < 50; i++) {
-                assertEquals("zeusd-gpu-0", workers.read(List.of(0), d -> Thread.currentThread().getName())
-                        .toCompletableFuture().get(5, TimeUnit.SECONDS).get(0));
+    void aFreshSampleAnswersAtOnceButNotAfterACallThatMayHaveChangedIt() throws Exception {
+        Device device = new Device();
+        try (DeviceWorkers<Device> workers = new DeviceWorkers<>("gpu", Map.of(0, device))) {
+            assertEquals(1, workers.read(List.of(0), READ).toCompletableFuture().get(5, TimeUnit.SECONDS).get(0));
+            long sampled = System.nanoTime();
+            CompletableFuture<SortedMap<Integer, Integer>> again = workers.read(List.of(0), READ).toCompletableFuture();
+            if (System.nanoTime() - sampled < DeviceLane.SAMPLE_REUSE_NANOS / 2) { // not preempted in between
+                assertTrue(again.isDone(), "a sample under a millisecond old answers without a hand-off");
+                assertEquals(1, again.join().get(0));
             }
+            workers.submit(0, d -> "a control call").get(5, TimeUnit.SECONDS);
+            assertEquals(device.reads.get() + 1,
+                    workers.read(List.of(0), READ).toCompletableFuture().get(5, TimeUnit.SECONDS).get(0),
+                    "a read after a control call reads the device again");
         }
     }
 
     @Test
-    void aFailingInlineReadFailsItsFutureAndCountsAsAFaultAsOnTheWorker() throws Exception {
-        try (DeviceWorkers<Device> workers = new DeviceWorkers<>("gpu", Map.of(0, new Device()), true)) {
-            AtomicInteger tries = new AtomicInteger();
-            CompletableFuture<SortedMap<Integer, Integer>> bug = readInline(workers, 0, (Device d) -> {
-                tries.incrementAndGet();
-                throw new IllegalStateException("bug");
-            });
-            ExecutionException e = assertThrows(ExecutionException.class, () -> bug.get(5, TimeUnit.SECONDS));
-            DeviceException failure = assertInstanceOf(DeviceFailures.class, e.getCause()).failures().get(0);
-            assertEquals(DeviceErrorKind.INTERNAL, failure.kind());
-            assertTrue(failure.getMessage().contains("bug"));
-            assertEquals(tries.get(), workers.faultCount(), "each try a fault, the inline one and any on the worker");
-            long faults = workers.faultCount();
-            CompletableFuture<SortedMap<Integer, Integer>> refused = readInline(workers, 0, (Device d) -> {
-                throw new DeviceException(DeviceErrorKind.NOT_SUPPORTED, "no");
-            });
-            assertTrue(refused.isCompletedExceptionally());
-            assertEquals(faults, workers.faultCount(), "a refusal is not a fault, inline or not");
+    void aCallThatMissesItsDeadlineFailsWith503NamingTheDeviceAndTheDeviceFailsFastUntilItAnswers() throws Exception {
+        Device device = new Device();
+        try (DeviceWorkers<Device> workers = new DeviceWorkers<>("gpu", Map.of(1, device), Duration.ofMillis(200))) {
+            CompletableFuture<Integer> hung = workers.submit(1, Device::hold);
+            assertTrue(device.holding.await(5, TimeUnit.SECONDS));
+            CompletableFuture<Integer> queued = workers.submit(1, Device::read);
+            ExecutionException missed = assertThrows(ExecutionException.class, () -> hung.get(5, TimeUnit.SECONDS));
+            DeviceException timeout = assertInstanceOf(DeviceTimeoutException.class, missed.getCause());
+            assertEquals("GPU 1 did not answer within 200 ms", timeout.getMessage());
+            assertEquals(503, timeout.kind().httpStatus());
+            assertInstanceOf(DeviceTimeoutException.class,
+                    assertThrows(ExecutionException.class, () -> queued.get(5, TimeUnit.SECONDS)).getCause());
+            assertTrue(workers.stuck(1));
+            long before = System.nanoTime();
+            DeviceTimeoutException fast = assertThrows(DeviceTimeoutException.class, () -> workers.submit(1, Device::read));
+            assertTrue(System.nanoTime() - before < TimeUnit.MILLISECONDS.toNanos(100), "refused at once");
+            assertTrue(fast.getMessage().startsWith("GPU 1 is not answering: a call has been waiting on it for "),
+                    fast.getMessage());
+            device.release.countDown(); // the driver answers again
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (workers.stuck(1) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(1, workers.submit(1, Device::read).get(5, TimeUnit.SECONDS),
+                    "the call queued behind the hung one never ran: its caller had given up");
         }
     }
 
-    /**
-     * Reads device {@code id} until a read runs on this thread, and returns that read: the first reads are timed on
-     * the worker, and one that took long (this thread preempted) sends the next to the worker too.
-     */
-    private static <D, T> CompletableFuture<SortedMap<Integer, T>> readInline(DeviceWorkers<D> workers, int id,
-            Function<D, T> read) {
-        Thread me = Thread.currentThread();
-        for (int i = 0; i < 100; i++) {
-            boolean[] here = new boolean[1]; // only this thread ever sets it
-            CompletableFuture<SortedMap<Integer, T>> result = workers.read(List.of(id), (D d) -> {
-                here[0] = Thread.currentThread() == me;
-                return read.apply(d);
-            }).toCompletableFuture();
-            if (here[0]) {
-                assertTrue(result.isDone(), "an inline read is done when read returns");
-                return result;
+    @Test
+    void aDeviceWithTooManyCallsWaitingRefusesMoreWith503() throws Exception {
+        Device device = new Device();
+        try (DeviceWorkers<Device> workers = new DeviceWorkers<>("gpu", Map.of(0, device))) {
+            holdWorker(workers, 0, device);
+            for (int i = 0; i < DeviceLane.QUEUE_LIMIT; i++) {
+                workers.submit(0, Device::read);
             }
-            result.handle((value, error) -> null).join();
+            DeviceTimeoutException busy = assertThrows(DeviceTimeoutException.class,
+                    () -> workers.submit(0, Device::read));
+            assertEquals("GPU 0 is busy: " + DeviceLane.QUEUE_LIMIT + " calls are waiting for it", busy.getMessage());
+            device.release.countDown();
         }
-        throw new AssertionError("an idle, fast device was never read inline");
     }
 
     /** Keeps device {@code id}'s worker busy in a call until {@code device.release} counts down. */

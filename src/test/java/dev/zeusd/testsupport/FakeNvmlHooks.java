@@ -20,6 +20,14 @@ public interface FakeNvmlHooks extends Library {
 
     int fake_nvml_gpu_locked_clock_max(int index);
 
+    /** Device calls made on a thread whose name does not start with {@code zeusd-} (a device worker's). */
+    long fake_nvml_foreign_thread_calls();
+
+    /** The name of the last such thread, cut to 15 characters as Linux keeps it. */
+    String fake_nvml_last_foreign_thread();
+
+    void fake_nvml_reset_thread_counts();
+
     int fake_nvml_mem_locked_clock_max(int index);
 
     static String libraryPath() {

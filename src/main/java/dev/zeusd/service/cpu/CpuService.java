@@ -1,10 +1,12 @@
 package dev.zeusd.service.cpu;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -30,9 +32,13 @@ public final class CpuService implements AutoCloseable {
     private final WrapGuard wrapGuard;
 
     public CpuService(List<CpuPackage> packages, LongSupplier nanoClock) {
+        this(packages, nanoClock, DeviceWorkers.DEFAULT_TIMEOUT);
+    }
+
+    public CpuService(List<CpuPackage> packages, LongSupplier nanoClock, Duration deviceTimeout) {
         Map<Integer, PackageEnergy> byId = packages.stream()
                 .collect(Collectors.toMap(CpuPackage::index, p -> new PackageEnergy(p, nanoClock)));
-        this.workers = new DeviceWorkers<>("rapl", byId);
+        this.workers = new DeviceWorkers<>("cpu", byId, deviceTimeout);
         // The first sample anchors every counter before the guard or any client reads it.
         workers.all(workers.ids(), PackageEnergy::sample).toCompletableFuture().join();
         this.wrapGuard = new WrapGuard(workers);
@@ -53,6 +59,16 @@ public final class CpuService implements AutoCloseable {
 
     public CompletionStage<SortedMap<Integer, PowerMw>> power(Collection<Integer> ids) {
         return workers.all(ids, CpuService::oneShotPower);
+    }
+
+    /** One future per package, for the daemon's own readers (metrics, readiness): never gathered, never waited on. */
+    public Map<Integer, CompletableFuture<EnergySample>> cumulativeEnergyEach(Collection<Integer> ids) {
+        return workers.submitEach(ids, PackageEnergy::sample);
+    }
+
+    /** As {@link #cumulativeEnergyEach}, for power. */
+    public Map<Integer, CompletableFuture<PowerMw>> powerEach(Collection<Integer> ids) {
+        return workers.submitEach(ids, CpuService::oneShotPower);
     }
 
     private static PowerMw oneShotPower(PackageEnergy energy) {

@@ -3,6 +3,7 @@ package dev.zeusd.service.gpu;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
@@ -20,7 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The audit trail: exactly one line per control call per GPU on the {@code zeusd.audit} logger, written on the GPU's
  * worker when the command has run, so it records what really happened (also for {@code block=false}).
- * Format: {@code time=... caller=... gpu=N op=... <requested values> previous=<value|unknown> outcome=ok|error ...},
+ * Format: {@code time=... caller=... gpu=N op=... <requested values> previous=<value|unknown> outcome=ok|error|timeout ...},
  * plus {@code override=...} for a call that ran an override's commands instead of the device call. A restore of a
  * journalled setting is written the same way with {@code caller=zeusd} and {@code restore=<reason> setting=<name>}.
  * Each line also counts in {@code zeusd_control_calls_total{operation,outcome}} on the injected registry.
@@ -36,6 +37,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class ControlAudit {
     public static final String LOGGER = "zeusd.audit";
     private static final Logger LOG = Logger.getLogger(LOGGER);
+    private static final Logger LATE = Logger.getLogger(ControlAudit.class);
 
     private final MeterRegistry registry;
 
@@ -52,20 +54,59 @@ public class ControlAudit {
      */
     public void around(int gpuId, GpuDevice gpu, GpuCommand command, String caller, Map<String, String> context,
             Supplier<Map<String, String>> call) {
-        String previous = readPrevious(gpu, command);
+        around(new Entry(gpuId, command, caller, context), gpu, call);
+    }
+
+    /**
+     * As above, for a call whose caller may give up first ({@link #timedOut}): whichever of the two comes first
+     * writes the entry's one line; a call that finishes after its timeout line says how it ended in the daemon's log.
+     */
+    public void around(Entry entry, GpuDevice gpu, Supplier<Map<String, String>> call) {
+        entry.previous = readPrevious(gpu, entry.command);
         try {
             Map<String, String> added = call.get();
-            log(gpuId, command, caller, previous, "ok", null, null, merged(context, added));
+            entry.write("ok", null, null, merged(entry.context, added));
         } catch (OverrideCommandFailed e) {
-            log(gpuId, command, caller, previous, "error", e.kind().httpStatus(), e.summary(),
-                    merged(context, e.auditFields()));
+            entry.write("error", e.kind().httpStatus(), e.summary(), merged(entry.context, e.auditFields()));
             throw e;
         } catch (DeviceException e) {
-            log(gpuId, command, caller, previous, "error", e.kind().httpStatus(), e.getMessage(), context);
+            entry.write("error", e.kind().httpStatus(), e.getMessage(), entry.context);
             throw e;
         } catch (RuntimeException e) {
-            log(gpuId, command, caller, previous, "error", 500, e.toString(), context);
+            entry.write("error", 500, e.toString(), entry.context);
             throw e;
+        }
+    }
+
+    /** The line of a call whose caller got a timeout (503): the call may still run, and may have changed the setting. */
+    public void timedOut(Entry entry, DeviceException timeout) {
+        entry.write("timeout", timeout.kind().httpStatus(), timeout.getMessage(), entry.context);
+    }
+
+    /** One control call on one GPU, to be audited in exactly one line. */
+    public final class Entry {
+        private final int gpuId;
+        private final GpuCommand command;
+        private final String caller;
+        private final Map<String, String> context;
+        private final AtomicBoolean written = new AtomicBoolean();
+        private volatile String previous = "unknown";
+
+        public Entry(int gpuId, GpuCommand command, String caller, Map<String, String> context) {
+            this.gpuId = gpuId;
+            this.command = command;
+            this.caller = caller;
+            this.context = context;
+        }
+
+        private void write(String outcome, Integer status, String error, Map<String, String> extra) {
+            if (written.compareAndSet(false, true)) {
+                log(gpuId, command, caller, previous, outcome, status, error, extra);
+            } else {
+                LATE.warnf("GPU %d: %s%s, which timed out before, has finished after all: %s%s", gpuId,
+                        command.operation(), command.arguments().isEmpty() ? "" : " " + command.arguments(), outcome,
+                        error == null ? "" : " (" + error + ")");
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.zeusd.service.gpu;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +20,9 @@ import dev.zeusd.device.GpuDevice;
 import dev.zeusd.device.GpuIdentity;
 import dev.zeusd.device.PowerLimitConstraints;
 import dev.zeusd.service.DeviceFailures;
+import dev.zeusd.service.DeviceTimeoutException;
 import dev.zeusd.service.DeviceWorkers;
+import dev.zeusd.service.SharedRead;
 import dev.zeusd.service.gpu.override.CommandOverride;
 import dev.zeusd.service.gpu.override.CommandOverrides;
 import dev.zeusd.service.gpu.override.OverridableOperation;
@@ -30,13 +33,25 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Reads and controls GPUs, each call on the GPU's own worker ({@link DeviceWorkers}): every GPU endpoint goes
- * resource, here, the worker, {@link GpuDevice}. A read is one typed call per GPU, made on the caller's thread instead
- * when the GPU is idle and fast ({@link DeviceWorkers#read}). A control call runs on the worker as
+ * resource, here, the worker, {@link GpuDevice}. A read is one typed call per GPU, shared by the callers that ask for
+ * the same quantity of the same GPU at once ({@link DeviceWorkers#read}). A control call runs on the worker as
  * {@link #runTracked}: the {@link ControlAudit} line wraps the journalling of the original setting and the device call
- * (or the override's commands), and the {@link SettingsKeeper} then records who owns the new setting.
+ * (or the override's commands), and the {@link SettingsKeeper} then records who owns the new setting. Every call has
+ * the device timeout as its deadline; a control call that misses it is audited as {@code outcome=timeout}.
  */
 public final class GpuService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GpuService.class);
+    static final SharedRead<GpuDevice, Long> POWER = new SharedRead<>("power", GpuDevice::powerMw);
+    static final SharedRead<GpuDevice, Long> ENERGY = new SharedRead<>("energy", GpuDevice::totalEnergyMj);
+    static final SharedRead<GpuDevice, Long> POWER_LIMIT = new SharedRead<>("power limit", GpuDevice::powerLimitMw);
+    static final SharedRead<GpuDevice, PowerLimitConstraints> CONSTRAINTS = new SharedRead<>("power limit constraints",
+            GpuDevice::powerLimitConstraints);
+    static final SharedRead<GpuDevice, Boolean> PERSISTENCE = new SharedRead<>("persistence mode",
+            GpuDevice::persistenceMode);
+    /** Power, energy (where the GPU counts it) and power limit, in one call per GPU: for the metrics. */
+    static final SharedRead<GpuDevice, GpuReading> READING = new SharedRead<>("metrics reading",
+            gpu -> new GpuReading(gpu.powerMw(), gpu.identity().cumulativeEnergyAvailable() ? gpu.totalEnergyMj() : null,
+                    gpu.powerLimitMw()));
 
     private final GpuBackend backend;
     private final DeviceWorkers<GpuDevice> workers;
@@ -46,14 +61,16 @@ public final class GpuService implements AutoCloseable {
 
     /** GPU ids are the backend's device indices; no overrides, no restore, audit lines counted nowhere. */
     public GpuService(GpuBackend backend) {
-        this(backend, CommandOverrides.none(), RestorePolicy.off(), new ControlAudit(new SimpleMeterRegistry()));
+        this(backend, CommandOverrides.none(), RestorePolicy.off(), new ControlAudit(new SimpleMeterRegistry()),
+                DeviceWorkers.DEFAULT_TIMEOUT);
     }
 
     /**
      * Control operations that {@code overrides} covers run its commands (on the GPU's worker) instead of the device;
      * settings are journalled and restored as {@code restore} says (see {@link #recoverFromCrash()}).
      */
-    public GpuService(GpuBackend backend, CommandOverrides overrides, RestorePolicy restore, ControlAudit audit) {
+    public GpuService(GpuBackend backend, CommandOverrides overrides, RestorePolicy restore, ControlAudit audit,
+            Duration deviceTimeout) {
         this.backend = backend;
         this.overrides = overrides;
         this.audit = audit;
@@ -62,7 +79,7 @@ public final class GpuService implements AutoCloseable {
         for (int i = 0; i < devices.size(); i++) {
             byId.put(i, devices.get(i));
         }
-        this.workers = new DeviceWorkers<>("gpu", byId);
+        this.workers = new DeviceWorkers<>("gpu", byId, deviceTimeout);
         this.keeper = new SettingsKeeper(workers,
                 (id, gpu, command, context) -> audit.around(id, gpu, command, "zeusd", context,
                         () -> execute(id, gpu, command)),
@@ -105,46 +122,44 @@ public final class GpuService implements AutoCloseable {
 
     /** Instant power in mW, one fresh reading per GPU. */
     public CompletionStage<SortedMap<Integer, Long>> power(Collection<Integer> ids) {
-        return workers.read(ids, GpuDevice::powerMw);
+        return workers.read(ids, POWER);
     }
 
     /** Energy since the driver was loaded, in mJ. */
     public CompletionStage<SortedMap<Integer, Long>> energy(Collection<Integer> ids) {
-        return workers.read(ids, GpuDevice::totalEnergyMj);
+        return workers.read(ids, ENERGY);
     }
 
     public CompletionStage<SortedMap<Integer, Long>> powerLimit(Collection<Integer> ids) {
-        return workers.read(ids, GpuDevice::powerLimitMw);
+        return workers.read(ids, POWER_LIMIT);
     }
 
     public CompletionStage<SortedMap<Integer, PowerLimitConstraints>> constraints(Collection<Integer> ids) {
-        return workers.read(ids, GpuDevice::powerLimitConstraints);
+        return workers.read(ids, CONSTRAINTS);
     }
 
     public CompletionStage<SortedMap<Integer, Boolean>> persistenceMode(Collection<Integer> ids) {
-        return workers.read(ids, GpuDevice::persistenceMode);
+        return workers.read(ids, PERSISTENCE);
     }
 
     /*
-     * The three below are for the daemon's own readers (metrics, readiness, stream pollers): always on the GPUs'
-     * workers, never inline. Those callers hold a lock or a timeout around the read; an inline read that hung would
-     * hold them (and every scrape, probe or subscriber behind them) on their own thread, where a timeout cannot help.
+     * The three below are for the daemon's own readers (metrics, readiness, stream pollers): one future per GPU, so
+     * that they take what has answered by their own deadline and never wait on one GPU for the others.
      */
 
-    /** Power, energy (where the GPU counts it) and power limit, in one call per GPU: for the metrics. */
-    public CompletionStage<SortedMap<Integer, GpuReading>> readings(Collection<Integer> ids) {
-        return workers.all(ids, gpu -> new GpuReading(gpu.powerMw(),
-                gpu.identity().cumulativeEnergyAvailable() ? gpu.totalEnergyMj() : null, gpu.powerLimitMw()));
+    /** Power, energy (where counted) and power limit per GPU, for the metrics. */
+    public Map<Integer, CompletableFuture<GpuReading>> readings(Collection<Integer> ids) {
+        return workers.readEach(ids, READING);
     }
 
     /** Power limits, for the readiness probe: a GPU that does not answer in time is a probe failure. */
-    public CompletionStage<SortedMap<Integer, Long>> powerLimitProbe(Collection<Integer> ids) {
-        return workers.all(ids, GpuDevice::powerLimitMw);
+    public Map<Integer, CompletableFuture<Long>> powerLimitProbe(Collection<Integer> ids) {
+        return workers.readEach(ids, POWER_LIMIT);
     }
 
     /** One GPU's instant power in mW, for a stream poller: a poll round never waits on one device's read. */
     public CompletionStage<Long> pollPower(int id) {
-        return workers.submit(id, GpuDevice::powerMw);
+        return workers.readEach(List.of(id), POWER).get(id);
     }
 
     /**
@@ -163,23 +178,44 @@ public final class GpuService implements AutoCloseable {
     public CompletionStage<Void> control(Collection<Integer> ids, GpuCommand command, boolean block, String caller,
             Optional<ClientProcess> client) {
         if (block) {
-            return workers.all(ids, (Integer id, GpuDevice gpu) -> runTracked(id, gpu, command, caller, client))
-                    .thenApply(done -> null);
+            return DeviceWorkers.gather(ids, id -> startTracked(id, command, caller, client)).thenApply(done -> null);
         }
         SortedMap<Integer, DeviceException> notQueued = new TreeMap<>();
         for (int id : ids) {
-            try {
-                workers.submit(id, gpu -> runTracked(id, gpu, command, caller, client)).whenComplete((ok, error) -> {
-                    if (error != null) {
-                        LOG.warnf("Non-blocking %s on GPU %d failed: %s", command, id, error.getMessage());
-                    }
-                });
-            } catch (DeviceException e) {
-                notQueued.put(id, e);
+            CompletableFuture<Boolean> queued = startTracked(id, command, caller, client);
+            if (queued.isCompletedExceptionally()) {
+                notQueued.put(id, DeviceWorkers.asDeviceException(id, queued.handle((ok, e) -> e).join()));
+                continue;
             }
+            queued.whenComplete((ok, error) -> {
+                if (error != null) {
+                    LOG.warnf("Non-blocking %s on GPU %d failed: %s", command, id, error.getMessage());
+                }
+            });
         }
         return notQueued.isEmpty() ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.failedFuture(new DeviceFailures(notQueued));
+    }
+
+    /**
+     * Queues the tracked command on GPU {@code id}; a refusal to queue (the GPU stuck, the daemon stopping) is a
+     * failed future. A call that misses its deadline, or is refused as stuck, gets its audit line now.
+     */
+    private CompletableFuture<Boolean> startTracked(int id, GpuCommand command, String caller,
+            Optional<ClientProcess> client) {
+        ControlAudit.Entry entry = audit.new Entry(id, command, caller, Map.of());
+        CompletableFuture<Boolean> done;
+        try {
+            done = workers.submit(id, gpu -> runTracked(entry, id, gpu, command, client));
+        } catch (DeviceException e) {
+            done = CompletableFuture.failedFuture(e);
+        }
+        done.whenComplete((ok, error) -> {
+            if (error != null && DeviceWorkers.asDeviceException(id, error) instanceof DeviceTimeoutException t) {
+                audit.timedOut(entry, t);
+            }
+        });
+        return done;
     }
 
     /** Whether control calls should name their client process (only then is it worth looking up). */
@@ -188,9 +224,9 @@ public final class GpuService implements AutoCloseable {
     }
 
     /** On the GPU's worker: journal first, then the audited call, then the ownership. */
-    private Boolean runTracked(int id, GpuDevice gpu, GpuCommand command, String caller,
+    private Boolean runTracked(ControlAudit.Entry entry, int id, GpuDevice gpu, GpuCommand command,
             Optional<ClientProcess> client) {
-        audit.around(id, gpu, command, caller, Map.of(), () -> {
+        audit.around(entry, gpu, () -> {
             keeper.beforeChange(id, gpu, command);
             return execute(id, gpu, command);
         });
@@ -232,10 +268,18 @@ public final class GpuService implements AutoCloseable {
         return workers.callCount();
     }
 
+    /** Whether GPU {@code id} has been inside one call for longer than the device timeout. */
+    public boolean stuck(int id) {
+        return workers.stuck(id);
+    }
+
     @Override
     public void close() {
         keeper.close(); // restores (if asked to) while the workers and the backend still run
-        workers.close();
-        backend.close();
+        if (workers.closeAndAwait()) {
+            backend.close();
+        } else {
+            LOG.warnf("Leaving %s open: a GPU is still inside one of its calls", backend.name());
+        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.zeusd.service.gpu;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -9,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -208,9 +208,12 @@ final class SettingsKeeper implements AutoCloseable {
         restoreAll(RestoreReason.CRASH_RECOVERY, RECOVERY_BUDGET_MS);
     }
 
-    /** Restores every journalled setting on its GPU's worker, all GPUs in parallel, within {@code budgetMs}. */
+    /**
+     * Restores every journalled setting on its GPU's worker, all GPUs in parallel, within {@code budgetMs}. A GPU that
+     * is stuck, or does not finish in time, is skipped with one line; its settings stay journalled.
+     */
     private void restoreAll(RestoreReason reason, long budgetMs) {
-        List<CompletableFuture<Object>> pending = new ArrayList<>();
+        Map<Integer, CompletableFuture<Object>> pending = new TreeMap<>();
         originals.byGpu().forEach((gpuId, keys) -> {
             if (!workers.ids().contains(gpuId)) {
                 failed.get(reason).increment();
@@ -219,24 +222,34 @@ final class SettingsKeeper implements AutoCloseable {
                 return;
             }
             try {
-                pending.add(workers.submit(gpuId, gpu -> {
+                pending.put(gpuId, workers.submit(gpuId, gpu -> {
                     keys.forEach(key -> restore(gpuId, gpu, key, reason));
                     return null;
                 }));
             } catch (DeviceException e) {
-                LOG.errorf("GPU %d could not be restored: %s", gpuId, e.getMessage());
+                skipped(reason, gpuId, e.getMessage());
             }
         });
         try {
-            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(budgetMs, TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new))
+                    .get(budgetMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            LOG.errorf("Restoring settings (%s) took more than %d ms; going on without waiting", reason.label(),
-                    budgetMs);
+            pending.forEach((gpuId, restore) -> {
+                if (!restore.isDone()) {
+                    skipped(reason, gpuId, "it did not finish within " + budgetMs + " ms");
+                }
+            });
         } catch (ExecutionException e) {
             LOG.errorf("Restoring settings (%s) failed: %s", reason.label(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private void skipped(RestoreReason reason, int gpuId, String why) {
+        failed.get(reason).increment();
+        LOG.errorf("Not restoring GPU %d (%s): %s; its settings stay in %s for the next start", gpuId, reason.label(),
+                why, journal.file());
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.zeusd.service.DeviceWorkers;
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.service.DeviceFailures;
 import dev.zeusd.service.gpu.override.CommandOverrides;
@@ -34,7 +35,7 @@ class OverriddenControlTest {
 
     private static GpuService service(List<GpuDevice> devices, CommandOverrides overrides) {
         return new GpuService(GpuBackends.of(devices), overrides, RestorePolicy.off(),
-                new ControlAudit(new SimpleMeterRegistry()));
+                new ControlAudit(new SimpleMeterRegistry()), DeviceWorkers.DEFAULT_TIMEOUT);
     }
 
     private CommandOverrides overrides(Path log) throws Exception {

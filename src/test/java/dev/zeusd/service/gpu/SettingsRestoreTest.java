@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.zeusd.service.DeviceWorkers;
 import dev.zeusd.device.DeviceErrorKind;
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.GpuDevice;
@@ -52,7 +53,7 @@ class SettingsRestoreTest {
 
     private GpuService service(boolean onShutdown, boolean onClientExit) {
         return new GpuService(backend, CommandOverrides.none(), new RestorePolicy(onShutdown, onClientExit, stateDir),
-                new ControlAudit(new SimpleMeterRegistry()));
+                new ControlAudit(new SimpleMeterRegistry()), DeviceWorkers.DEFAULT_TIMEOUT);
     }
 
     private RestoreJournal journal() {
