@@ -50,7 +50,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{- define "zeusd.image" -}}
 {{- if or (not .Values.image.repository) (contains "REPLACE-WITH-YOUR-REGISTRY" .Values.image.repository) }}
-{{- fail "image.repository is still the placeholder: build the image (README, \"Container images\"), push it to your registry and set image.registry and image.repository" }}
+{{- fail "image.repository is still the placeholder: build the image (docs/deploy.md, \"Container images\"), push it to your registry and set image.registry and image.repository" }}
 {{- end }}
 {{- $tag := default .Chart.AppVersion .Values.image.tag }}
 {{- if and (eq .Values.image.flavor "native") (not .Values.image.tag) }}

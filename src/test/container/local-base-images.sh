@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes the base images that src/main/docker/Dockerfile.jvm names in its FROM lines, locally, from Debian's
+# Makes the base images that Dockerfile.jvm names in its FROM lines, locally, from Debian's
 # packages, for machines that reach no container registry (our CI). Everyone else pulls the public images.
 #
 #   bash src/test/container/local-base-images.sh     # once; then: podman build --pull=never ...
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
-DOCKERFILE=src/main/docker/Dockerfile.jvm
+DOCKERFILE=Dockerfile.jvm
 SUITE=bookworm
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 WORK=$(mktemp -d /tmp/zeusd-base-images.XXXXXX)

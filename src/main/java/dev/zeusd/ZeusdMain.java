@@ -1,6 +1,6 @@
 package dev.zeusd;
 
-import dev.zeusd.cli.BaseCommand;
+import dev.zeusd.cli.ZeusdCommandLine;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
@@ -10,6 +10,6 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 @QuarkusMain
 public class ZeusdMain {
     public static void main(String... args) {
-        System.exit(BaseCommand.commandLine().execute(args));
+        System.exit(ZeusdCommandLine.commandLine().execute(args));
     }
 }

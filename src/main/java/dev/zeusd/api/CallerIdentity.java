@@ -1,6 +1,5 @@
 package dev.zeusd.api;
 
-import java.io.IOException;
 import java.util.Optional;
 
 import jakarta.enterprise.context.RequestScoped;
@@ -8,10 +7,8 @@ import jakarta.inject.Inject;
 
 import dev.zeusd.auth.CurrentCaller;
 import dev.zeusd.service.gpu.restore.ClientProcess;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.unix.PeerCredentials;
+import dev.zeusd.http.UnixPeer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -35,26 +32,13 @@ public class CallerIdentity {
 
     /** The calling process, on the Unix socket only (SO_PEERCRED); with its start time read now, while it runs. */
     Optional<ClientProcess> clientProcess() {
-        if (routing.request().connection() instanceof ConnectionBase connection
-                && connection.channel() instanceof EpollDomainSocketChannel channel) {
-            try {
-                return ClientProcess.of(channel.peerCredentials().pid());
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        }
-        return Optional.empty();
+        return UnixPeer.of(routing.request()).flatMap(peer -> ClientProcess.of(peer.pid()));
     }
 
     private static String peer(HttpServerRequest request) {
-        if (request.connection() instanceof ConnectionBase connection
-                && connection.channel() instanceof EpollDomainSocketChannel channel) {
-            try {
-                PeerCredentials peer = channel.peerCredentials();
-                return "uid=" + peer.uid() + ",pid=" + peer.pid();
-            } catch (IOException e) {
-                return "anonymous@unix";
-            }
+        if (UnixPeer.isUnixSocket(request)) {
+            return UnixPeer.of(request).map(peer -> "uid=" + peer.uid() + ",pid=" + peer.pid())
+                    .orElse("anonymous@unix");
         }
         return "anonymous@" + request.remoteAddress();
     }

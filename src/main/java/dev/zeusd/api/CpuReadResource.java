@@ -1,5 +1,6 @@
 package dev.zeusd.api;
 
+import java.util.Map;
 import java.util.SortedSet;
 import java.util.concurrent.CompletionStage;
 
@@ -49,7 +50,7 @@ public class CpuReadResource {
 
     @GET
     @Path("get_cumulative_energy")
-    public CompletionStage<Object> getCumulativeEnergy(@QueryParam(CPU_IDS) String cpuIds,
+    public CompletionStage<Map<String, CpuEnergyResponse>> getCumulativeEnergy(@QueryParam(CPU_IDS) String cpuIds,
             @QueryParam("cpu") String cpu, @QueryParam("dram") String dram) {
         SortedSet<Integer> ids = ids(cpuIds);
         boolean wantCpu = QueryParams.requireBool("cpu", cpu);

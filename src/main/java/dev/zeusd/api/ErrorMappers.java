@@ -16,6 +16,7 @@ import dev.zeusd.api.response.DeviceErrorsResponse;
 import dev.zeusd.api.response.DeviceMaps;
 import dev.zeusd.api.response.ErrorResponse;
 import dev.zeusd.device.DeviceErrorKind;
+import dev.zeusd.http.HttpLayerErrors;
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.service.DeviceFailures;
 import io.vertx.core.http.HttpServerRequest;
@@ -44,7 +45,7 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response notFound(NotFoundException e, HttpServerRequest request) {
-        return error(404, "no such endpoint: " + request.method() + " " + request.path());
+        return error(404, HttpLayerErrors.noSuchEndpoint(request.method().name(), request.path()));
     }
 
     @ServerExceptionMapper

@@ -1,5 +1,6 @@
 package dev.zeusd.api;
 
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.concurrent.CompletionStage;
@@ -57,30 +58,32 @@ public class GpuReadResource {
 
     @GET
     @Path("get_cumulative_energy")
-    public CompletionStage<Object> getCumulativeEnergy(@QueryParam(GPU_IDS) String gpuIds) {
+    public CompletionStage<Map<String, GpuValues.Energy>> getCumulativeEnergy(@QueryParam(GPU_IDS) String gpuIds) {
         return byId(gpus.energy(ids(gpuIds)), GpuValues.Energy::new);
     }
 
     @GET
     @Path("get_power_limit")
-    public CompletionStage<Object> getPowerLimit(@QueryParam(GPU_IDS) String gpuIds) {
+    public CompletionStage<Map<String, GpuValues.PowerLimit>> getPowerLimit(@QueryParam(GPU_IDS) String gpuIds) {
         return byId(gpus.powerLimit(ids(gpuIds)), GpuValues.PowerLimit::new);
     }
 
     @GET
     @Path("get_power_limit_constraints")
-    public CompletionStage<Object> getPowerLimitConstraints(@QueryParam(GPU_IDS) String gpuIds) {
+    public CompletionStage<Map<String, GpuValues.PowerLimitConstraints>> getPowerLimitConstraints(
+            @QueryParam(GPU_IDS) String gpuIds) {
         return byId(gpus.constraints(ids(gpuIds)),
                 c -> new GpuValues.PowerLimitConstraints(c.minPowerLimitMw(), c.maxPowerLimitMw()));
     }
 
     @GET
     @Path("get_persistence_mode")
-    public CompletionStage<Object> getPersistenceMode(@QueryParam(GPU_IDS) String gpuIds) {
+    public CompletionStage<Map<String, GpuValues.PersistenceMode>> getPersistenceMode(
+            @QueryParam(GPU_IDS) String gpuIds) {
         return byId(gpus.persistenceMode(ids(gpuIds)), GpuValues.PersistenceMode::new);
     }
 
-    private static <T, J> CompletionStage<Object> byId(CompletionStage<SortedMap<Integer, T>> values,
+    private static <T, J> CompletionStage<Map<String, J>> byId(CompletionStage<SortedMap<Integer, T>> values,
             Function<T, J> toJson) {
         return values.thenApply(byId -> DeviceMaps.byId(byId, toJson));
     }

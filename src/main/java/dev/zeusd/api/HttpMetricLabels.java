@@ -15,14 +15,15 @@ import io.micrometer.core.instrument.config.MeterFilter;
 
 /**
  * Micrometer's HTTP server metrics label every request with its method and path, both chosen by the client: each new
- * value is a new series, kept for the life of the process (DESIGN.md pitfall 11). This filter maps both onto the
- * values the API serves ({@code OTHER} / {@code UNKNOWN} for the rest) before a meter is looked up, so a request with
- * a made-up method or path reuses an existing series (Micrometer caches only ids that created a new meter).
+ * value is a new series, kept for the life of the process: a client could grow the registry without bound. This filter
+ * maps both onto the values the API serves ({@code OTHER} / {@code UNKNOWN} for the rest) before a meter is looked up,
+ * so a request with a made-up method or path reuses an existing series (Micrometer caches only ids that created a new
+ * meter).
  */
 public class HttpMetricLabels {
     static final String OTHER_METHOD = "OTHER";
     static final String UNKNOWN_URI = "UNKNOWN";
-    static final Set<String> METHODS = Set.of("GET", "POST", "HEAD");
+    public static final Set<String> METHODS = Set.of("GET", "POST", "HEAD");
     /** Labels Quarkus itself uses for unmatched requests. */
     private static final Set<String> QUARKUS_URIS = Set.of("NOT_FOUND", "REDIRECTION", "root");
     private static final List<Class<?>> RESOURCES = List.of(ServerResource.class, GpuReadResource.class,

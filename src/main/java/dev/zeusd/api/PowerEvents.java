@@ -27,7 +27,7 @@ import io.smallrye.mutiny.Multi;
 
 /**
  * The SSE bytes of the power streams in the dialect {@code --stream-format} chose: per-device events (zeus ≥ 0.16)
- * or the seed's snapshots (zeus ≤ 0.15). Each event is rendered once and shared by every subscriber that gets it;
+ * or whole snapshots (zeus ≤ 0.15). Each event is rendered once and shared by every subscriber that gets it;
  * the per-device events a subscriber has pending go out together ({@link SseFrames}).
  */
 @Singleton

@@ -7,15 +7,15 @@ import org.jboss.resteasy.reactive.RestMulti;
 import io.smallrye.mutiny.Multi;
 
 /**
- * Power streams write their Server-Sent-Event bytes themselves: {@code data: <json>\n\n} per event, several events
- * of one polling round in one write.
+ * Power streams write their Server-Sent-Event bytes themselves: {@code data: <json>\n\n} per event, several events of
+ * one polling round in one write.
  * <p>
  * Why not quarkus-rest's SSE writer: it frames every item as its own event and its own write, and splits any
- * multi-line text into {@code data:} lines, so a round of four GPU samples cost four writes per subscriber. Measured
- * with 1,000 subscribers of four GPUs (80,000 events/s): 69-76% of a core through the SSE writer, against 28-33% for
- * the seed's 20 snapshots/s. The endpoints therefore declare a non-SSE type, which quarkus-rest streams chunk by
- * chunk as given, and set {@code Content-Type: text/event-stream} on the response; {@link SseAcceptFilter} lets
- * clients that send {@code Accept: text/event-stream} (browsers' EventSource) reach them.
+ * multi-line text into {@code data:} lines, so a round of four GPU samples cost four writes per subscriber: with many
+ * subscribers that cost over twice the CPU of one write per round (docs/performance.md). The endpoints therefore
+ * declare a non-SSE type, which quarkus-rest streams chunk by chunk as given, and set {@code Content-Type:
+ * text/event-stream} on the response; {@link SseAcceptFilter} lets clients that send {@code Accept: text/event-stream}
+ * (browsers' EventSource) reach them.
  */
 final class SseFrames {
     /** What the stream endpoints declare to quarkus-rest; clients see text/event-stream. */

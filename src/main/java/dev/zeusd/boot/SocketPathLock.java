@@ -11,10 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.zeusd.StartupException;
 
 /**
- * One daemon per socket path (DESIGN.md pitfall 13): "does something answer?" then "bind" is a race two daemons
- * started together both win. An exclusive lock (POSIX {@code fcntl}, what Java's FileLock takes on Linux) on {@code <socket>.lock}, taken before that check and held
- * until the process exits (the kernel drops it then, even after a crash), makes the second one stop. The lock file
- * is never deleted: deleting it would let a third daemon lock a new inode.
+ * One daemon per socket path: "does something answer?" then "bind" is a race two daemons started together both win.
+ * An exclusive lock (POSIX {@code fcntl}, what Java's FileLock takes on Linux) on {@code <socket>.lock}, taken before
+ * that check and held until the process exits (the kernel drops it then, even after a crash), makes the second one
+ * stop. The lock file is never deleted: deleting it would let a third daemon lock a new inode.
  */
 final class SocketPathLock {
     /** Held for the life of the process; Quarkus may restart in one JVM (tests), which keeps its lock. */

@@ -14,7 +14,7 @@ import picocli.CommandLine;
 /**
  * A flag parsed by the same converter as its property (config/Converters), so a flag and its property or
  * environment variable accept the same values. A value a converter rejects with a plain reason is a usage error
- * (exit 2); one it rejects with a startup sentence is reported as that sentence (exit 1, see {@link BaseCommand}).
+ * (exit 2); one it rejects with a startup sentence is reported as that sentence (exit 1, see {@link ZeusdCommandLine}).
  */
 abstract class ConfigArgument<T> implements CommandLine.ITypeConverter<T> {
     private final Converter<T> converter;

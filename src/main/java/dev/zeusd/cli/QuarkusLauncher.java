@@ -16,12 +16,12 @@ final class QuarkusLauncher {
     static int serve() {
         // Our exit handler reports startup failures; Quarkus's own report would add a stack trace.
         System.setProperty("quarkus.log.category.\"io.quarkus.runtime.ApplicationLifecycleManager\".level", "OFF");
-        int[] exitCode = { BaseCommand.EXIT_OK };
+        int[] exitCode = { ZeusdCommandLine.EXIT_OK };
         exitZeroOnSigterm();
         Quarkus.run(Daemon.class, (code, failure) -> {
             exitCode[0] = code;
             if (failure != null) {
-                exitCode[0] = BaseCommand.EXIT_FAILURE;
+                exitCode[0] = ZeusdCommandLine.EXIT_FAILURE;
                 report(failure, System.err);
             }
         });
@@ -35,7 +35,7 @@ final class QuarkusLauncher {
      */
     private static void exitZeroOnSigterm() {
         try {
-            Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(BaseCommand.EXIT_OK));
+            Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(ZeusdCommandLine.EXIT_OK));
         } catch (IllegalArgumentException e) {
             // the JVM reserves SIGTERM (-Xrs): its default handling, and status 143, stay
         }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.zeusd.boot.BootConfig;
-import dev.zeusd.boot.HttpListener;
+import dev.zeusd.boot.ListenerProperties;
 import dev.zeusd.boot.StartupChecks;
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.config.GpuBackendChoice;
@@ -28,10 +28,10 @@ import picocli.CommandLine;
  * parsed by the converter its property uses ({@link ConfigArgument}), so both accept and refuse the same values.
  */
 @Command(name = "serve", description = "Start the Zeus daemon", mixinStandardHelpOptions = true,
-        versionProvider = BaseCommand.Version.class, showDefaultValues = true,
+        versionProvider = ZeusdCommandLine.Version.class, showDefaultValues = true,
         defaultValueProvider = ConfigDefaults.class, sortOptions = false,
         customSynopsis = "zeusd serve [OPTIONS]", synopsisHeading = "Usage: ")
-public class ServeCommand extends BaseCommand implements Callable<Integer> {
+public class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -149,7 +149,7 @@ public class ServeCommand extends BaseCommand implements Callable<Integer> {
         exportFlagsAsConfig(spec.commandLine().getParseResult());
         ZeusdConfig config = BootConfig.load().getConfigMapping(ZeusdConfig.class);
         StartupChecks.verify(config);
-        HttpListener.quarkusProperties(config).forEach(System::setProperty);
+        ListenerProperties.quarkusProperties(config).forEach(System::setProperty);
         System.setProperty("quarkus.log.console.json.enabled", Boolean.toString(config.logFormat() == LogFormat.JSON));
         return QuarkusLauncher.serve();
     }

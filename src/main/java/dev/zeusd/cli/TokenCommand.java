@@ -3,6 +3,6 @@ package dev.zeusd.cli;
 import picocli.CommandLine.Command;
 
 @Command(name = "token", description = "Token management", mixinStandardHelpOptions = true,
-        versionProvider = BaseCommand.Version.class, subcommands = { TokenIssueCommand.class })
+        versionProvider = ZeusdCommandLine.Version.class, subcommands = { TokenIssueCommand.class })
 public class TokenCommand {
 }

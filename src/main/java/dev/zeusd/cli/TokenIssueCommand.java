@@ -19,10 +19,10 @@ import picocli.CommandLine;
 
 /** {@code zeusd token issue}: prints exactly one line, the token, on stdout. Never starts a server. */
 @Command(name = "issue", description = "Issue a new JWT token for a user", mixinStandardHelpOptions = true,
-        versionProvider = BaseCommand.Version.class, sortOptions = false,
+        versionProvider = ZeusdCommandLine.Version.class, sortOptions = false,
         customSynopsis = "zeusd token issue [OPTIONS] --signing-key-path <SIGNING_KEY_PATH> --user <USER> "
                 + "--scope <SCOPE> --expires <EXPIRES>", synopsisHeading = "Usage: ")
-public class TokenIssueCommand extends BaseCommand implements Callable<Integer> {
+public class TokenIssueCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -69,7 +69,7 @@ public class TokenIssueCommand extends BaseCommand implements Callable<Integer> 
                         idSet(cpus));
         spec.commandLine().getOut().println(token);
         spec.commandLine().getOut().flush();
-        return EXIT_OK;
+        return ZeusdCommandLine.EXIT_OK;
     }
 
     /** @return null when the option is not given: the token is not limited to devices of that kind */

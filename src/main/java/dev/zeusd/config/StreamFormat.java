@@ -7,6 +7,6 @@ package dev.zeusd.config;
 public enum StreamFormat {
     /** One event per device sample, {@code {"timestamp_ms":..,"gpu_id":0,"power_mw":..}}: zeus 0.16 and later. */
     DEVICE,
-    /** The seed's whole-snapshot events, {@code {"timestamp_ms":..,"power_mw":{"0":..}}}: zeus 0.15 and earlier. */
+    /** Whole-snapshot events, {@code {"timestamp_ms":..,"power_mw":{"0":..}}}: zeus 0.15 and earlier. */
     SNAPSHOT
 }

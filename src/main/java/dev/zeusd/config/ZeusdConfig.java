@@ -82,7 +82,7 @@ public interface ZeusdConfig {
     @WithConverter(Converters.DeviceTimeout.class)
     Duration deviceTimeout();
 
-    /** A TOML file mapping GPU control operations to commands that replace the device call (see the README). */
+    /** A TOML file mapping GPU control operations to commands that replace the device call (see docs/overrides.md). */
     Optional<@WithConverter(Converters.FilePath.class) Path> gpuCommandOverrides();
 
     /** Skip the root check, for fake devices or hosts where permissions were granted another way. */
@@ -93,7 +93,7 @@ public interface ZeusdConfig {
     @WithDefault("false")
     boolean allowUnauthenticatedControl();
 
-    /** Where the restore journal lives (see the README, "Restoring settings"). */
+    /** Where the restore journal lives (see docs/restore.md). */
     @WithDefault("/var/lib/zeusd")
     @WithConverter(Converters.FilePath.class)
     Path stateDir();

@@ -23,8 +23,8 @@ import io.quarkus.vertx.http.DomainSocketServerStart;
 /**
  * Only for {@code bin/zeusd-appcds}, which sets {@code -Dzeusd-appcds.training=true}: once the Unix socket listens,
  * the daemon asks itself for what a client asks first, so the AppCDS archive written at exit also holds the classes
- * of the request path (HTTP codec, routing, security, Jackson), not only those of start-up. Measured: about 10 % less
- * CPU from process start to the first answer (1.99 → 1.79 s of CPU, medians of 15 starts on a loaded 2-core machine).
+ * of the request path (HTTP codec, routing, security, Jackson), not only those of start-up: less CPU from process
+ * start to the first answer (docs/performance.md).
  */
 @Singleton
 public class AppCdsTraining {
@@ -58,8 +58,8 @@ public class AppCdsTraining {
     /**
      * Java 17 archives only linked classes, and the classes that verification loads without linking them (about 800
      * here, a fifth of them Jackson's) were left out: every start read and parsed them from the jars again. Linking
-     * each loaded class here (reflection on its constructors links without initialising) puts them in the archive:
-     * 1,012 -> 386 classes read from jars per start, start to first 200 886 -> 858 ms (medians of 7, interleaved).
+     * each loaded class here (reflection on its constructors links without initialising) puts them in the archive, so
+     * a start reads far fewer classes from the jars (docs/performance.md, the footprint table).
      */
     static int linkLoadedClasses(String classLog) {
         if (classLog == null) {

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -47,6 +48,11 @@ final class DeviceLane<D> {
     private final Map<SharedRead<D, ?>, Shared<?>> shared = new ConcurrentHashMap<>();
     /** The call on the device right now, or null: what makes the device stuck when it runs too long. */
     private volatile Call<?> running;
+    /**
+     * Counts the calls that may change what the device reads, at their start and their end: a read's result becomes
+     * the sample only if no such call came between the read being queued and its result.
+     */
+    private final AtomicLong changeEpoch = new AtomicLong();
 
     DeviceLane(String label, String threadName, D device, Duration timeout, ScheduledExecutorService deadlines,
             LongAdder calls, LongAdder faults) {
@@ -85,6 +91,9 @@ final class DeviceLane<D> {
     private <T> CompletableFuture<T> submit(Function<D, T> call, boolean changes) {
         failIfStuck();
         Call<T> task = new Call<>(call, changes);
+        if (changes) {
+            forgetSamples(); // a read after this call was queued must run after it, not reuse what came before
+        }
         try {
             task.deadline = deadlines.schedule(task::missedDeadline, timeoutNanos, TimeUnit.NANOSECONDS);
             worker.execute(task);
@@ -103,30 +112,49 @@ final class DeviceLane<D> {
 
     /**
      * A read of {@code quantity}: answered by a sample of it taken less than {@link #SAMPLE_REUSE_NANOS} ago, else by
-     * the read of it already waiting or running on the device, else by a new one. The future is shared: callers
-     * chain on it and never complete or cancel it.
+     * the read of it already waiting or running on the device, else by a new one. A sample past half its reuse time
+     * still answers, and starts the next read in the background, so that under steady load a reader seldom waits for
+     * a hand-off to the worker. The future is shared: callers chain on it and never complete or cancel it.
      */
     @SuppressWarnings("unchecked")
     <T> CompletableFuture<T> read(SharedRead<D, T> quantity) {
         Shared<T> slot = (Shared<T>) shared.computeIfAbsent(quantity, q -> new Shared<>());
         Sample<T> sample = slot.sample;
-        if (sample != null && System.nanoTime() - sample.readAtNanos < SAMPLE_REUSE_NANOS) {
-            return sample.result;
+        if (sample != null) {
+            long age = System.nanoTime() - sample.readAtNanos;
+            if (age < SAMPLE_REUSE_NANOS) {
+                if (age > SAMPLE_REUSE_NANOS / 2 && slot.inFlight == null) {
+                    refreshAhead(slot, quantity);
+                }
+                return sample.result;
+            }
         }
         CompletableFuture<T> inFlight = slot.inFlight;
-        if (inFlight != null) {
-            return inFlight;
+        return inFlight != null ? inFlight : start(slot, quantity);
+    }
+
+    /** The next read of a quantity whose sample still answers; a device that refuses it now is read on demand later. */
+    private <T> void refreshAhead(Shared<T> slot, SharedRead<D, T> quantity) {
+        try {
+            start(slot, quantity);
+        } catch (DeviceException e) {
+            // stuck, overrun or stopping: the next reader past the sample's age gets that error itself
         }
+    }
+
+    /** The read in flight for {@code quantity}, started now unless another thread just started one. */
+    private <T> CompletableFuture<T> start(Shared<T> slot, SharedRead<D, T> quantity) {
         synchronized (slot) {
             if (slot.inFlight != null) {
                 return slot.inFlight;
             }
             long startedAt = System.nanoTime();
+            long epoch = changeEpoch.get();
             CompletableFuture<T> read = submit(quantity.read(), false);
             slot.inFlight = read;
             read.whenComplete((value, error) -> {
                 synchronized (slot) {
-                    if (error == null) {
+                    if (error == null && changeEpoch.get() == epoch) {
                         slot.sample = new Sample<>(read, startedAt);
                     }
                     if (slot.inFlight == read) {
@@ -135,6 +163,17 @@ final class DeviceLane<D> {
                 }
             });
             return read;
+        }
+    }
+
+    /** No sample or read queued so far answers a later read. */
+    private void forgetSamples() {
+        changeEpoch.incrementAndGet();
+        for (Shared<?> slot : shared.values()) {
+            synchronized (slot) {
+                slot.sample = null;
+                slot.inFlight = null;
+            }
         }
     }
 
@@ -215,8 +254,8 @@ final class DeviceLane<D> {
                 error = e;
             } finally {
                 running = null;
-                if (changes) { // a read after a control call must see its effect, not a sample from before it
-                    shared.values().forEach(slot -> slot.sample = null);
+                if (changes) {
+                    forgetSamples();
                 }
             }
             long tookNanos = System.nanoTime() - startedAtNanos;

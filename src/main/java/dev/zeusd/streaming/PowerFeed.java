@@ -22,17 +22,17 @@ import java.util.function.IntFunction;
 
 import org.jboss.logging.Logger;
 
+import dev.zeusd.http.EventLoops;
+import dev.zeusd.service.DaemonThreads;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import io.vertx.core.impl.ContextInternal;
 
 /**
  * The power stream of one device type: one {@link DevicePoller} per device, shared by all its subscribers. A device
  * is read only while someone streams it, at the type's rate; when its last subscriber leaves it is not read at the
  * next tick. The pollers tick together, so one round's changes reach a snapshot subscriber as one event, as the
- * seed's daemon sent them; a device slower than the period is skipped in the rounds it is still busy and never holds
+ * original daemon sent them; a device slower than the period is skipped in the rounds it is still busy and never holds
  * up the others' events.
  */
 public final class PowerFeed<R> implements AutoCloseable {
@@ -56,11 +56,7 @@ public final class PowerFeed<R> implements AutoCloseable {
         this.name = name;
         ids.forEach(id -> pollers.put(id, new DevicePoller<>(name, id, () -> read.apply(id))));
         this.periodNanos = Duration.ofSeconds(1).toNanos() / hz;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "zeusd-stream-" + name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("zeusd-stream-" + name));
     }
 
     /**
@@ -69,7 +65,7 @@ public final class PowerFeed<R> implements AutoCloseable {
      */
     public Multi<List<Sample<R>>> samples(Set<Integer> ids) {
         return Multi.createFrom().<List<Sample<R>>> emitter(emitter -> {
-            DeviceSink<R> sink = new DeviceSink<>(Set.copyOf(ids), emitter, currentLoop());
+            DeviceSink<R> sink = new DeviceSink<>(Set.copyOf(ids), emitter, EventLoops.current());
             emitter.onTermination(() -> detach(sink));
             synchronized (this) {
                 Map<Integer, Sample<R>> latest = new HashMap<>();
@@ -89,7 +85,7 @@ public final class PowerFeed<R> implements AutoCloseable {
     /** Snapshots restricted by the caller to {@code ids}: one at once if every device has a reading, then per change. */
     public Multi<Snapshot<R>> snapshots(Set<Integer> ids) {
         return Multi.createFrom().<Snapshot<R>> emitter(emitter -> {
-            SnapshotSink<R> sink = new SnapshotSink<>(Set.copyOf(ids), emitter, currentLoop());
+            SnapshotSink<R> sink = new SnapshotSink<>(Set.copyOf(ids), emitter, EventLoops.current());
             emitter.onTermination(() -> detach(sink));
             synchronized (this) {
                 sink.start(currentSnapshot());
@@ -112,14 +108,6 @@ public final class PowerFeed<R> implements AutoCloseable {
 
     public int subscriberCount() {
         return subscriberCount;
-    }
-
-    /**
-     * The connection's event loop. Quarkus gives every request its own duplicated context, which compares by
-     * identity, so grouping by it would make one task per subscriber; the unwrapped context is the loop itself.
-     */
-    private static Optional<Context> currentLoop() {
-        return Optional.ofNullable((ContextInternal) Vertx.currentContext()).map(ContextInternal::unwrap);
     }
 
     private synchronized void attach(Sink<R, ?> sink) {
@@ -199,8 +187,8 @@ public final class PowerFeed<R> implements AutoCloseable {
             }
         }
         // Emit on each subscriber's own event loop, one task per loop per round. Emitting from the polling thread
-        // makes Netty hand every single write over to the connection's loop: measured at 1,000 subscribers, emitting
-        // on the loops took the daemon from 29% to 23% of a core.
+        // makes Netty hand every single write over to the connection's loop: with many subscribers, emitting on the
+        // loops costs clearly less CPU (docs/performance.md).
         byLoop.forEach((loop, group) -> {
             if (loop.isPresent()) {
                 loop.get().runOnContext(ignored -> group.forEach(Sink::drain));

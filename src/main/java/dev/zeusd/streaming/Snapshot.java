@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The latest reading of every polled device after one polling round: the seed's event shape. Subscribers that ask
+ * The latest reading of every polled device after one polling round: the event shape of zeus ≤ 0.15. Subscribers that ask
  * for the same devices share one rendering, so a thousand clients of the same stream cost one serialisation per
  * event.
  */

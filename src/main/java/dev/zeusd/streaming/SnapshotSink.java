@@ -7,7 +7,7 @@ import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.core.Context;
 
 /**
- * A subscriber of whole snapshots (the seed's dialect): one event per round in which any requested device changed,
+ * A subscriber of whole snapshots (the dialect of zeus ≤ 0.15): one event per round in which any requested device changed,
  * and always one first, as soon as every requested device has a reading.
  */
 final class SnapshotSink<R> extends Sink<R, Snapshot<R>> {

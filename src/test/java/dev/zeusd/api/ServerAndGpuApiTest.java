@@ -26,9 +26,9 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** The wire contract of /discover, /time and /gpu/*, pinned field by field, over TCP. */
 @QuarkusTest
-class ServerAndGpuApiTest {
+public class ServerAndGpuApiTest {
     /** {@code /discover} on the simulated node: both client generations' keys, side by side. */
-    static final String DISCOVER = "{\"gpus\":["
+    public static final String DISCOVER = "{\"gpus\":["
             + "{\"id\":0,\"name\":\"NVIDIA H100 80GB HBM3\",\"pci_address\":\"0000:18:00.0\",\"cumulative_energy_available\":true},"
             + "{\"id\":1,\"name\":\"NVIDIA A100-SXM4-80GB\",\"pci_address\":\"0000:29:00.0\",\"cumulative_energy_available\":true},"
             + "{\"id\":2,\"name\":\"NVIDIA L40S\",\"pci_address\":\"0000:3a:00.0\",\"cumulative_energy_available\":true},"

@@ -31,7 +31,7 @@ class LayeringTest {
      */
     private static final Map<String, Integer> FLOORS = floors(
             List.of("StartupException"),
-            List.of("config"),
+            List.of("config", "http"),
             List.of("device"),
             List.of("service"),
             List.of("streaming", "auth"),
@@ -91,6 +91,18 @@ class LayeringTest {
             return Files.readString(path);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Netty and Vert.x internals are the transport guard's business alone (see http/package-info). */
+    @Test
+    void onlyTheTransportGuardImportsNettyOrVertxInternals() throws IOException {
+        Pattern internals = Pattern.compile("(?m)^import (?:static )?(?:io\\.netty\\.|io\\.vertx\\.[\\w.]*\\.impl\\.)");
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            List<String> offenders = files.filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> !MAIN.relativize(p).toString().startsWith("http/"))
+                    .filter(p -> internals.matcher(read(p)).find()).map(Path::toString).toList();
+            assertEquals(List.of(), offenders);
         }
     }
 

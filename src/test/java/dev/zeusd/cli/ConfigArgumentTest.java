@@ -16,7 +16,7 @@ class ConfigArgumentTest {
     }
 
     private static Run run(String... args) {
-        CommandLine commandLine = BaseCommand.commandLine();
+        CommandLine commandLine = ZeusdCommandLine.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out));

@@ -21,7 +21,7 @@ import dev.zeusd.testsupport.UdsHttpClient;
 import dev.zeusd.testsupport.ZeusdProcess;
 
 /**
- * Builds the JVM image from src/main/docker/Dockerfile.jvm with podman and runs it the way the chart does: every
+ * Builds the JVM image from Dockerfile.jvm with podman and runs it the way the chart does: every
  * capability dropped, a read-only root with a writable /tmp, the API over TCP and over a Unix socket in a mounted
  * directory. Base images come from Debian packages (src/test/container/local-base-images.sh): no registry is
  * reachable here. Skipped, with the reason, where podman or root is missing; CI installs podman.
@@ -49,7 +49,7 @@ class ContainerImageIT {
         Files.createDirectories(m2);
         // the local Maven repository as a build volume: the build stage resolves what this build already has
         run(900, "podman", "build", "--pull=never", "--network=host", "-v", m2 + ":/root/.m2", "-f",
-                "src/main/docker/Dockerfile.jvm", "-t", IMAGE, ".");
+                "Dockerfile.jvm", "-t", IMAGE, ".");
     }
 
     @AfterAll

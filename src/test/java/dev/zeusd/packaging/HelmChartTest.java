@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 
-import dev.zeusd.cli.BaseCommand;
+import dev.zeusd.cli.ZeusdCommandLine;
 
 /** helm lint and helm template (through helm-java, no helm binary) for every scenario under helm/zeusd/ci. */
 class HelmChartTest {
@@ -123,7 +123,7 @@ class HelmChartTest {
         // the rendered args are a command line the real CLI parses
         List<String> command = new ArrayList<>(chart.args());
         assertEquals("serve", command.get(0));
-        BaseCommand.commandLine().parseArgs(command.toArray(String[]::new));
+        ZeusdCommandLine.commandLine().parseArgs(command.toArray(String[]::new));
     }
 
     @Test

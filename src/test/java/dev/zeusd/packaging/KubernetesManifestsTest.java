@@ -27,7 +27,7 @@ class KubernetesManifestsTest {
                     # Generated from helm/zeusd with its default values (release and namespace "zeusd"); do not edit.
                     # Regenerate: ./mvnw test -Dtest=KubernetesManifestsTest -Dregenerate.k8s=true
                     # Apply:      kubectl apply -f k8s/zeusd.yaml, after replacing the image localhost/zeusd:0.1.0 with
-                    #             the one you built and pushed (README, "Container images").
+                    #             the one you built and pushed (docs/deploy.md, "Container images").
                     """ + render);
         }
         List<JsonNode> expected = RenderedChart.parse(render);

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.zeusd.cli.BaseCommand;
+import dev.zeusd.cli.ZeusdCommandLine;
 import picocli.CommandLine;
 
 /** The systemd unit, judged by systemd's own offline security analysis (systemd-analyze from Debian's systemd). */
@@ -119,7 +119,7 @@ class SystemdUnitTest {
     @Test
     void everyVariableInTheDefaultsFileIsAServeOption() throws IOException {
         Set<String> options = new TreeSet<>();
-        CommandLine serve = BaseCommand.commandLine().getSubcommands().get("serve");
+        CommandLine serve = ZeusdCommandLine.commandLine().getSubcommands().get("serve");
         serve.getCommandSpec().options().forEach(o -> options.add(o.longestName()));
         List<String> unknown = new ArrayList<>();
         Matcher variable = Pattern.compile("(?m)^#?ZEUSD_([A-Z_]+)=").matcher(Files.readString(DEFAULTS));

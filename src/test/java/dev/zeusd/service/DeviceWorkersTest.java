@@ -29,6 +29,7 @@ class DeviceWorkersTest {
     /** A device whose reads count themselves and whose first call can be held, so that others queue behind it. */
     static final class Device {
         final AtomicInteger reads = new AtomicInteger();
+        volatile int setting;
         final CountDownLatch release = new CountDownLatch(1);
         final CountDownLatch holding = new CountDownLatch(1);
 
@@ -209,6 +210,25 @@ class DeviceWorkersTest {
             assertEquals(device.reads.get() + 1,
                     workers.read(List.of(0), READ).toCompletableFuture().get(5, TimeUnit.SECONDS).get(0),
                     "a read after a control call reads the device again");
+        }
+    }
+
+    static final SharedRead<Device, Integer> SETTING = new SharedRead<>("setting", d -> d.setting);
+
+    @Test
+    void aReadAfterAQueuedControlCallNeverSharesAReadQueuedBeforeIt() throws Exception {
+        Device device = new Device();
+        try (DeviceWorkers<Device> workers = new DeviceWorkers<>("gpu", Map.of(0, device))) {
+            holdWorker(workers, 0, device);
+            CompletableFuture<SortedMap<Integer, Integer>> before = workers.read(List.of(0), SETTING)
+                    .toCompletableFuture();
+            workers.submit(0, d -> d.setting = 2); // not waited for, as block=false
+            CompletableFuture<SortedMap<Integer, Integer>> after = workers.read(List.of(0), SETTING)
+                    .toCompletableFuture();
+            device.release.countDown();
+            assertEquals(0, before.get(5, TimeUnit.SECONDS).get(0));
+            assertEquals(2, after.get(5, TimeUnit.SECONDS).get(0), "read the setting from before the call");
+            assertEquals(2, workers.read(List.of(0), SETTING).toCompletableFuture().get(5, TimeUnit.SECONDS).get(0));
         }
     }
 

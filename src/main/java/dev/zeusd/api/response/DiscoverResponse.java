@@ -3,7 +3,7 @@ package dev.zeusd.api.response;
 import java.util.List;
 
 /**
- * {@code GET /discover} for both client generations: the current {@code gpus}/{@code cpus} lists beside the seed's
+ * {@code GET /discover} for both client generations: the current {@code gpus}/{@code cpus} lists beside the older
  * {@code gpu_ids}, {@code cpu_ids} and {@code dram_available} ({@code dramAvailable.get(i)} belongs to
  * {@code cpuIds.get(i)}).
  */

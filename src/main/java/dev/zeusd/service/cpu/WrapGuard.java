@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 import dev.zeusd.device.cpu.PackageEnergy;
+import dev.zeusd.service.DaemonThreads;
 import dev.zeusd.service.DeviceWorkers;
 
 /**
@@ -22,11 +23,8 @@ public final class WrapGuard implements AutoCloseable {
     /** The original zeusd's period; we never read less often. */
     static final Duration MAX_PERIOD = Duration.ofSeconds(30);
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "zeusd-rapl-wrap-guard");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("zeusd-rapl-wrap-guard"));
 
     /** Half the time the counter needs to wrap at the maximum plausible power, capped at {@link #MAX_PERIOD}. */
     public static Duration periodFor(long maxEnergyRangeUj) {

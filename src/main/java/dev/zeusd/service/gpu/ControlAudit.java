@@ -103,9 +103,9 @@ public class ControlAudit {
             if (written.compareAndSet(false, true)) {
                 log(gpuId, command, caller, previous, outcome, status, error, extra);
             } else {
+                String arguments = command.arguments().isEmpty() ? "" : " " + command.arguments();
                 LATE.warnf("GPU %d: %s%s, which timed out before, has finished after all: %s%s", gpuId,
-                        command.operation(), command.arguments().isEmpty() ? "" : " " + command.arguments(), outcome,
-                        error == null ? "" : " (" + error + ")");
+                        command.operation().wireName(), arguments, outcome, error == null ? "" : " (" + error + ")");
             }
         }
     }
@@ -128,7 +128,7 @@ public class ControlAudit {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("caller", caller);
         fields.put("gpu", Integer.toString(gpuId));
-        fields.put("op", command.operation());
+        fields.put("op", command.operation().wireName());
         fields.put("previous", previous);
         fields.put("outcome", outcome);
         StringBuilder text = new StringBuilder(line(gpuId, command, caller, previous)).append(" outcome=").append(outcome);
@@ -152,14 +152,15 @@ public class ControlAudit {
 
     private void count(GpuCommand command, String outcome) {
         Counter.builder("zeusd.control.calls").description("GPU control calls by operation and outcome")
-                .tag("operation", command.operation()).tag("outcome", outcome).register(registry)
+                .tag("operation", command.operation().wireName()).tag("outcome", outcome).register(registry)
                 .increment();
     }
 
+    /** The value of the one readable setting the command changes, read before the change; else {@code unknown}. */
     private static String readPrevious(GpuDevice gpu, GpuCommand command) {
         try {
-            String previous = command.previousValue(gpu);
-            return previous == null ? "unknown" : previous.substring(previous.indexOf('=') + 1);
+            return command.operation().readableSetting().map(setting -> String.valueOf(setting.readCurrent(gpu)))
+                    .orElse("unknown");
         } catch (RuntimeException e) {
             return "unknown";
         }
@@ -167,8 +168,8 @@ public class ControlAudit {
 
     private static String line(int gpuId, GpuCommand command, String caller, String previous) {
         String arguments = command.arguments().isEmpty() ? "" : " " + command.arguments();
-        return "time=" + Instant.now() + " caller=" + quote(caller) + " gpu=" + gpuId + " op=" + command.operation()
-                + arguments + " previous=" + previous;
+        return "time=" + Instant.now() + " caller=" + quote(caller) + " gpu=" + gpuId + " op="
+                + command.operation().wireName() + arguments + " previous=" + previous;
     }
 
     /**

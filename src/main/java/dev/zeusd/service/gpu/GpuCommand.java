@@ -1,100 +1,118 @@
 package dev.zeusd.service.gpu;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import dev.zeusd.device.GpuDevice;
+import dev.zeusd.service.gpu.operation.GpuOperation;
+import dev.zeusd.service.gpu.restore.Setting;
 
-/** A control operation on one GPU, as the API received it. */
+/**
+ * A control operation on one GPU with the values the API received. What the operation is (its name, parameters,
+ * placeholders and settings) is {@link #operation()}; a command adds only its values and the device call.
+ */
 public sealed interface GpuCommand {
-    /** The operation's wire name, e.g. {@code set_power_limit}. */
-    String operation();
+    GpuOperation operation();
 
     void execute(GpuDevice gpu);
 
-    /** The requested values as {@code name=value} pairs, for the audit trail; empty for resets. */
-    default String arguments() {
-        return "";
+    /** The query parameters' values as received, keyed in {@link GpuOperation#queryParameters()} order. */
+    default Map<String, String> parameters() {
+        return Map.of();
     }
 
     /**
-     * The requested values as an override command's placeholders ({@code power_limit_w}, {@code enabled} as 1/0,
-     * ...), without {@code gpu_id}; empty for resets.
+     * The values of the operation's override placeholders ({@code power_limit_w}, {@code enabled} as 1/0, ...),
+     * without {@code gpu_id}.
      */
     default Map<String, String> placeholderValues() {
         return Map.of();
     }
 
-    /** The setting this command is about to change, where the device can report it; for the audit trail. */
-    default String previousValue(GpuDevice gpu) {
-        return null;
+    /** The requested values as {@code name=value} pairs, for the audit trail; empty for resets. */
+    default String arguments() {
+        return parameters().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(" "));
+    }
+
+    /** The command that sets {@code setting} back to {@code original} (a journalled value; clocks: the reset). */
+    static GpuCommand restoring(Setting setting, Object original) {
+        return switch (setting) {
+            case POWER_LIMIT -> new SetPowerLimit(((Number) original).longValue());
+            case PERSISTENCE_MODE -> new SetPersistenceMode((Boolean) original);
+            case GPU_LOCKED_CLOCKS -> new ResetGpuLockedClocks();
+            case MEM_LOCKED_CLOCKS -> new ResetMemLockedClocks();
+        };
+    }
+
+    private static Map<String, String> ordered(String... namesAndValues) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            map.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return map;
     }
 
     record SetPowerLimit(long powerLimitMw) implements GpuCommand {
-        public String operation() {
-            return "set_power_limit";
+        public GpuOperation operation() {
+            return GpuOperation.SET_POWER_LIMIT;
         }
 
         public void execute(GpuDevice gpu) {
             gpu.setPowerLimitMw(powerLimitMw);
         }
 
+        public Map<String, String> parameters() {
+            return Map.of("power_limit_mw", Long.toString(powerLimitMw));
+        }
+
         public Map<String, String> placeholderValues() {
             return Map.of("power_limit_mw", Long.toString(powerLimitMw), "power_limit_w",
                     Long.toString(powerLimitMw / 1000));
         }
-
-        public String arguments() {
-            return "power_limit_mw=" + powerLimitMw;
-        }
-
-        public String previousValue(GpuDevice gpu) {
-            return "power_limit_mw=" + gpu.powerLimitMw();
-        }
     }
 
     record SetPersistenceMode(boolean enabled) implements GpuCommand {
-        public String operation() {
-            return "set_persistence_mode";
+        public GpuOperation operation() {
+            return GpuOperation.SET_PERSISTENCE_MODE;
         }
 
         public void execute(GpuDevice gpu) {
             gpu.setPersistenceMode(enabled);
         }
 
+        public Map<String, String> parameters() {
+            return Map.of("enabled", Boolean.toString(enabled));
+        }
+
         public Map<String, String> placeholderValues() {
             return Map.of("enabled", enabled ? "1" : "0");
-        }
-
-        public String arguments() {
-            return "enabled=" + enabled;
-        }
-
-        public String previousValue(GpuDevice gpu) {
-            return "enabled=" + gpu.persistenceMode();
         }
     }
 
     record SetGpuLockedClocks(long minClockMhz, long maxClockMhz) implements GpuCommand {
-        public String operation() {
-            return "set_gpu_locked_clocks";
+        public GpuOperation operation() {
+            return GpuOperation.SET_GPU_LOCKED_CLOCKS;
         }
 
         public void execute(GpuDevice gpu) {
             gpu.setGpuLockedClocks(minClockMhz, maxClockMhz);
         }
 
-        public Map<String, String> placeholderValues() {
-            return Map.of("min_clock_mhz", Long.toString(minClockMhz), "max_clock_mhz", Long.toString(maxClockMhz));
+        public Map<String, String> parameters() {
+            return ordered(GpuOperation.Clocks.MIN, Long.toString(minClockMhz), GpuOperation.Clocks.MAX,
+                    Long.toString(maxClockMhz));
         }
 
-        public String arguments() {
-            return "min_clock_mhz=" + minClockMhz + " max_clock_mhz=" + maxClockMhz;
+        public Map<String, String> placeholderValues() {
+            return parameters();
         }
     }
 
     record ResetGpuLockedClocks() implements GpuCommand {
-        public String operation() {
-            return "reset_gpu_locked_clocks";
+        public GpuOperation operation() {
+            return GpuOperation.RESET_GPU_LOCKED_CLOCKS;
         }
 
         public void execute(GpuDevice gpu) {
@@ -103,26 +121,27 @@ public sealed interface GpuCommand {
     }
 
     record SetMemLockedClocks(long minClockMhz, long maxClockMhz) implements GpuCommand {
-        public String operation() {
-            return "set_mem_locked_clocks";
+        public GpuOperation operation() {
+            return GpuOperation.SET_MEM_LOCKED_CLOCKS;
         }
 
         public void execute(GpuDevice gpu) {
             gpu.setMemLockedClocks(minClockMhz, maxClockMhz);
         }
 
-        public Map<String, String> placeholderValues() {
-            return Map.of("min_clock_mhz", Long.toString(minClockMhz), "max_clock_mhz", Long.toString(maxClockMhz));
+        public Map<String, String> parameters() {
+            return ordered(GpuOperation.Clocks.MIN, Long.toString(minClockMhz), GpuOperation.Clocks.MAX,
+                    Long.toString(maxClockMhz));
         }
 
-        public String arguments() {
-            return "min_clock_mhz=" + minClockMhz + " max_clock_mhz=" + maxClockMhz;
+        public Map<String, String> placeholderValues() {
+            return parameters();
         }
     }
 
     record ResetMemLockedClocks() implements GpuCommand {
-        public String operation() {
-            return "reset_mem_locked_clocks";
+        public GpuOperation operation() {
+            return GpuOperation.RESET_MEM_LOCKED_CLOCKS;
         }
 
         public void execute(GpuDevice gpu) {
@@ -130,10 +149,9 @@ public sealed interface GpuCommand {
         }
     }
 
-    /** Every clock domain back to default (upstream's {@code reset_locked_clocks}). */
     record ResetLockedClocks() implements GpuCommand {
-        public String operation() {
-            return "reset_locked_clocks";
+        public GpuOperation operation() {
+            return GpuOperation.RESET_LOCKED_CLOCKS;
         }
 
         public void execute(GpuDevice gpu) {

@@ -23,9 +23,7 @@ import dev.zeusd.service.DeviceFailures;
 import dev.zeusd.service.DeviceTimeoutException;
 import dev.zeusd.service.DeviceWorkers;
 import dev.zeusd.service.SharedRead;
-import dev.zeusd.service.gpu.override.CommandOverride;
 import dev.zeusd.service.gpu.override.CommandOverrides;
-import dev.zeusd.service.gpu.override.OverridableOperation;
 import dev.zeusd.service.gpu.restore.ClientProcess;
 import dev.zeusd.service.gpu.restore.RestorePolicy;
 import dev.zeusd.service.gpu.restore.RestoreReason;
@@ -34,10 +32,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /**
  * Reads and controls GPUs, each call on the GPU's own worker ({@link DeviceWorkers}): every GPU endpoint goes
  * resource, here, the worker, {@link GpuDevice}. A read is one typed call per GPU, shared by the callers that ask for
- * the same quantity of the same GPU at once ({@link DeviceWorkers#read}). A control call runs on the worker as
- * {@link #runTracked}: the {@link ControlAudit} line wraps the journalling of the original setting and the device call
- * (or the override's commands), and the {@link SettingsKeeper} then records who owns the new setting. Every call has
- * the device timeout as its deadline; a control call that misses it is audited as {@code outcome=timeout}.
+ * the same quantity of the same GPU at once ({@link DeviceWorkers#read}). A control call runs on the worker through
+ * the {@link ControlExecutor} (journal, audit, device or override, ownership). Every call has the device timeout as
+ * its deadline; a control call that misses it is audited as {@code outcome=timeout}.
  */
 public final class GpuService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GpuService.class);
@@ -55,8 +52,8 @@ public final class GpuService implements AutoCloseable {
 
     private final GpuBackend backend;
     private final DeviceWorkers<GpuDevice> workers;
-    private final CommandOverrides overrides;
     private final ControlAudit audit;
+    private final ControlExecutor executor;
     private final SettingsKeeper keeper;
 
     /** GPU ids are the backend's device indices; no overrides, no restore, audit lines counted nowhere. */
@@ -72,7 +69,6 @@ public final class GpuService implements AutoCloseable {
     public GpuService(GpuBackend backend, CommandOverrides overrides, RestorePolicy restore, ControlAudit audit,
             Duration deviceTimeout) {
         this.backend = backend;
-        this.overrides = overrides;
         this.audit = audit;
         Map<Integer, GpuDevice> byId = new HashMap<>();
         List<GpuDevice> devices = backend.devices();
@@ -80,10 +76,8 @@ public final class GpuService implements AutoCloseable {
             byId.put(i, devices.get(i));
         }
         this.workers = new DeviceWorkers<>("gpu", byId, deviceTimeout);
-        this.keeper = new SettingsKeeper(workers,
-                (id, gpu, command, context) -> audit.around(id, gpu, command, "zeusd", context,
-                        () -> execute(id, gpu, command)),
-                restore);
+        this.executor = new ControlExecutor(workers, overrides, audit, restore);
+        this.keeper = executor.keeper();
     }
 
     /**
@@ -206,7 +200,7 @@ public final class GpuService implements AutoCloseable {
         ControlAudit.Entry entry = audit.new Entry(id, command, caller, Map.of());
         CompletableFuture<Boolean> done;
         try {
-            done = workers.submit(id, gpu -> runTracked(entry, id, gpu, command, client));
+            done = workers.submit(id, gpu -> executor.apply(entry, id, gpu, command, client));
         } catch (DeviceException e) {
             done = CompletableFuture.failedFuture(e);
         }
@@ -221,32 +215,6 @@ public final class GpuService implements AutoCloseable {
     /** Whether control calls should name their client process (only then is it worth looking up). */
     public boolean restoresOnClientExit() {
         return keeper.tracksClients();
-    }
-
-    /** On the GPU's worker: journal first, then the audited call, then the ownership. */
-    private Boolean runTracked(ControlAudit.Entry entry, int id, GpuDevice gpu, GpuCommand command,
-            Optional<ClientProcess> client) {
-        audit.around(entry, gpu, () -> {
-            keeper.beforeChange(id, gpu, command);
-            return execute(id, gpu, command);
-        });
-        keeper.changed(id, command, client);
-        return Boolean.TRUE;
-    }
-
-    /**
-     * On the GPU's worker: the device call, or the override's commands if the override file has some for the
-     * operation. Returns what the audit line adds: the commands run, with their status.
-     */
-    private Map<String, String> execute(int id, GpuDevice gpu, GpuCommand command) {
-        Optional<CommandOverride> override = overrides.forOperation(command.operation());
-        if (override.isEmpty()) {
-            command.execute(gpu);
-            return Map.of();
-        }
-        Map<String, String> values = new HashMap<>(command.placeholderValues());
-        values.put(OverridableOperation.GPU_ID, Integer.toString(id));
-        return Map.of("override", override.get().run(values));
     }
 
     SettingsKeeper keeperForTests() {

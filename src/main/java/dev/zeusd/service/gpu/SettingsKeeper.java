@@ -90,10 +90,10 @@ final class SettingsKeeper implements AutoCloseable {
      * @throws DeviceException if the journal cannot be written: the command must not run then
      */
     void beforeChange(int gpuId, GpuDevice gpu, GpuCommand command) {
-        if (!policy.journals() || Setting.isReset(command)) {
+        if (!policy.journals() || command.operation().isReset()) {
             return;
         }
-        List<SettingKey> fresh = originals.missing(gpuId, Setting.changedBy(command));
+        List<SettingKey> fresh = originals.missing(gpuId, command.operation().changes());
         if (fresh.isEmpty()) {
             return;
         }
@@ -114,7 +114,7 @@ final class SettingsKeeper implements AutoCloseable {
         if (!policy.onClientExit()) {
             return;
         }
-        for (Setting setting : Setting.changedBy(command)) {
+        for (Setting setting : command.operation().changes()) {
             SettingKey key = new SettingKey(gpuId, setting);
             if (originals.has(key)) {
                 owners.changedBy(key, caller);
@@ -150,7 +150,7 @@ final class SettingsKeeper implements AutoCloseable {
         if (original == null) {
             return;
         }
-        GpuCommand command = key.setting().restoreCommand(original);
+        GpuCommand command = GpuCommand.restoring(key.setting(), original);
         Map<String, String> context = new LinkedHashMap<>(); // a fixed order: people and tools read it
         context.put("restore", reason.label());
         context.put("setting", key.setting().journalName());

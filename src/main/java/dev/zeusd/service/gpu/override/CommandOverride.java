@@ -9,13 +9,17 @@ import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
+import dev.zeusd.service.gpu.operation.GpuOperation;
+
 /**
  * One operation's commands, already split into words, run in order until the first failure: a non-zero exit, a
  * timeout, a command that cannot start, or output matching {@code errorPattern} (even after exit 0, since some vendor
  * tools exit 0 when the kernel refused the write). Commands that already ran are not undone.
  */
-public record CommandOverride(OverridableOperation operation, List<List<String>> commands,
+public record CommandOverride(GpuOperation operation, List<List<String>> commands,
         Optional<Pattern> errorPattern, Duration timeout) {
+    /** The placeholder every operation fills in: the GPU the command runs for. */
+    public static final String GPU_ID = "gpu_id";
     private static final Logger LOG = Logger.getLogger(CommandOverride.class);
 
     /**
@@ -33,11 +37,11 @@ public record CommandOverride(OverridableOperation operation, List<List<String>>
             String failure = failure(result);
             ran.add(result.commandLine() + ": " + (failure == null ? result.status() : failure));
             if (failure != null) {
-                LOG.warnf("GPU %s %s override: '%s' %s%nstdout: %s%nstderr: %s", values.get(OverridableOperation.GPU_ID),
+                LOG.warnf("GPU %s %s override: '%s' %s%nstdout: %s%nstderr: %s", values.get(GPU_ID),
                         operation.wireName(), result.commandLine(), failure, result.stdout(), result.stderr());
                 throw new OverrideCommandFailed(result, failure, String.join("; ", ran));
             }
-            LOG.debugf("GPU %s %s override: '%s' %s", values.get(OverridableOperation.GPU_ID), operation.wireName(),
+            LOG.debugf("GPU %s %s override: '%s' %s", values.get(GPU_ID), operation.wireName(),
                     result.commandLine(), result.status());
         }
         return String.join("; ", ran);

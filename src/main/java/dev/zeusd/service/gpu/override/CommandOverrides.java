@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.zeusd.service.gpu.operation.GpuOperation;
+
 /** The operations that run commands instead of the device call; the other operations still go to the device. */
 public final class CommandOverrides {
-    private final Map<OverridableOperation, CommandOverride> byOperation;
+    private final Map<GpuOperation, CommandOverride> byOperation;
 
-    CommandOverrides(Map<OverridableOperation, CommandOverride> byOperation) {
+    CommandOverrides(Map<GpuOperation, CommandOverride> byOperation) {
         this.byOperation = byOperation.isEmpty() ? Map.of() : new EnumMap<>(byOperation);
     }
 
@@ -17,9 +19,9 @@ public final class CommandOverrides {
         return new CommandOverrides(Map.of());
     }
 
-    /** The override for an API operation name such as {@code set_power_limit}, if the file has one. */
-    public Optional<CommandOverride> forOperation(String wireName) {
-        return OverridableOperation.fromWireName(wireName).map(byOperation::get);
+    /** The override for {@code operation}, if the file has one. */
+    public Optional<CommandOverride> forOperation(GpuOperation operation) {
+        return Optional.ofNullable(byOperation.get(operation));
     }
 
     public boolean isEmpty() {
@@ -28,6 +30,6 @@ public final class CommandOverrides {
 
     /** The overridden operations' names, in the order of the API. */
     public List<String> operationNames() {
-        return byOperation.keySet().stream().map(OverridableOperation::wireName).toList();
+        return byOperation.keySet().stream().map(GpuOperation::wireName).toList();
     }
 }

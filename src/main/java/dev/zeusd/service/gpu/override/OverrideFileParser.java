@@ -24,6 +24,8 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
+import dev.zeusd.service.gpu.operation.GpuOperation;
+
 /**
  * Reads the TOML of {@code --gpu-command-overrides} into {@link CommandOverrides}, checking everything that can be
  * checked before a command ever runs: the tables and keys, the regex, the timeout, and every command's words and
@@ -60,12 +62,12 @@ public final class OverrideFileParser {
             throw new InvalidOverridesException("not valid TOML" + (line > 0 ? " (line " + line + ")" : "") + ": "
                     + firstLine(e.getOriginalMessage()));
         }
-        Map<OverridableOperation, CommandOverride> overrides = new EnumMap<>(OverridableOperation.class);
+        Map<GpuOperation, CommandOverride> overrides = new EnumMap<>(GpuOperation.class);
         for (Iterator<Map.Entry<String, JsonNode>> tables = root.fields(); tables.hasNext();) {
             Map.Entry<String, JsonNode> table = tables.next();
-            OverridableOperation operation = OverridableOperation.fromWireName(table.getKey())
+            GpuOperation operation = GpuOperation.fromWireName(table.getKey())
                     .orElseThrow(() -> new InvalidOverridesException("unknown table [" + table.getKey()
-                            + "]; the operations are " + OverridableOperation.wireNames()));
+                            + "]; the operations are " + Placeholders.wireNames()));
             if (!table.getValue().isObject()) {
                 throw invalid(operation, "must be a table ([" + operation.wireName() + "])");
             }
@@ -74,7 +76,7 @@ public final class OverrideFileParser {
         return new CommandOverrides(overrides);
     }
 
-    private static OperationTable read(OverridableOperation operation, JsonNode table) {
+    private static OperationTable read(GpuOperation operation, JsonNode table) {
         try {
             return MAPPER.treeToValue(table, OperationTable.class);
         } catch (UnrecognizedPropertyException e) {
@@ -88,7 +90,7 @@ public final class OverrideFileParser {
         }
     }
 
-    private static CommandOverride validate(OverridableOperation operation, OperationTable table) {
+    private static CommandOverride validate(GpuOperation operation, OperationTable table) {
         if (table.commands() == null) {
             throw invalid(operation, "has no commands = [...]");
         }
@@ -103,7 +105,7 @@ public final class OverrideFileParser {
                 timeout(operation, table.timeoutS()));
     }
 
-    private static List<String> words(OverridableOperation operation, String command) {
+    private static List<String> words(GpuOperation operation, String command) {
         List<String> words;
         try {
             words = CommandWords.split(command);
@@ -122,7 +124,7 @@ public final class OverrideFileParser {
         return List.copyOf(words);
     }
 
-    private static Optional<Pattern> errorPattern(OverridableOperation operation, String regex) {
+    private static Optional<Pattern> errorPattern(GpuOperation operation, String regex) {
         if (regex == null) {
             return Optional.empty();
         }
@@ -139,7 +141,7 @@ public final class OverrideFileParser {
     /** A day: a control call that waits longer is a hung command, and the bound keeps every wait computable. */
     static final long MAX_TIMEOUT_S = 86_400;
 
-    private static Duration timeout(OverridableOperation operation, Long seconds) {
+    private static Duration timeout(GpuOperation operation, Long seconds) {
         if (seconds == null) {
             return DEFAULT_TIMEOUT;
         }
@@ -159,7 +161,7 @@ public final class OverrideFileParser {
         };
     }
 
-    private static InvalidOverridesException invalid(OverridableOperation operation, String problem) {
+    private static InvalidOverridesException invalid(GpuOperation operation, String problem) {
         return new InvalidOverridesException("operation '" + operation.wireName() + "' " + problem);
     }
 

@@ -1,10 +1,29 @@
 package dev.zeusd.service.gpu.override;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+
+import dev.zeusd.service.gpu.operation.GpuOperation;
 
 /** {@code {name}} placeholders in a command word: checked once at load, filled in for every call. */
 final class Placeholders {
     private Placeholders() {
+    }
+
+    /** The placeholder names (without braces) {@code operation} fills in, {@code gpu_id} first. */
+    static List<String> names(GpuOperation operation) {
+        List<String> names = new ArrayList<>();
+        names.add(CommandOverride.GPU_ID);
+        names.addAll(operation.placeholders());
+        return names;
+    }
+
+    /** Every operation an override file may name, for messages. */
+    static String wireNames() {
+        return Arrays.stream(GpuOperation.values()).map(GpuOperation::wireName).collect(Collectors.joining(", "));
     }
 
     /**
@@ -12,7 +31,7 @@ final class Placeholders {
      *
      * @return null if the word is fine, else what is wrong with it (a phrase naming the token)
      */
-    static String problem(String word, OverridableOperation operation) {
+    static String problem(String word, GpuOperation operation) {
         for (int i = 0; i < word.length(); i++) {
             char c = word.charAt(i);
             if (c == '}') {
@@ -24,9 +43,10 @@ final class Placeholders {
                     return "an unclosed '{' in '" + word + "'";
                 }
                 String name = word.substring(i + 1, end);
-                if (!operation.placeholders().contains(name)) {
+                if (!names(operation).contains(name)) {
                     return "unknown placeholder '{" + name + "}' in '" + word + "' (" + operation.wireName()
-                            + " fills in " + operation.placeholderList() + ")";
+                            + " fills in " + names(operation).stream().map(n -> "{" + n + "}")
+                                    .collect(Collectors.joining(", ")) + ")";
                 }
                 i = end;
             }

@@ -8,6 +8,8 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import dev.zeusd.service.DaemonThreads;
+
 /**
  * Notices when owners exit. One thread for all owners, which checks each owner's {@code /proc/<pid>/stat} start time
  * every {@link #PERIOD_MS} ms; it runs only while at least one owner is watched and ends when the last one is gone, so
@@ -32,8 +34,7 @@ public final class OwnerWatcher implements AutoCloseable {
         if (closed || !watched.add(process) || thread != null) {
             return;
         }
-        thread = new Thread(this::run, "zeusd-owner-watcher");
-        thread.setDaemon(true);
+        thread = DaemonThreads.named("zeusd-owner-watcher").newThread(this::run);
         thread.start();
     }
 

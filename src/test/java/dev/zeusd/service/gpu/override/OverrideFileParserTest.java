@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import dev.zeusd.service.gpu.operation.GpuOperation;
 
 /** The override file's TOML: what loads, and the one phrase for each thing that does not. */
 class OverrideFileParserTest {
@@ -42,35 +43,35 @@ class OverrideFileParserTest {
         assertEquals(List.of("set_persistence_mode", "set_power_limit", "set_gpu_locked_clocks",
                 "reset_gpu_locked_clocks", "set_mem_locked_clocks", "reset_mem_locked_clocks", "reset_locked_clocks"),
                 overrides.operationNames());
-        CommandOverride persistence = overrides.forOperation("set_persistence_mode").orElseThrow();
+        CommandOverride persistence = overrides.forOperation(GpuOperation.SET_PERSISTENCE_MODE).orElseThrow();
         assertEquals(Duration.ofSeconds(1), persistence.timeout());
         assertEquals("(?i)error", persistence.errorPattern().orElseThrow().pattern());
         assertEquals(List.of(List.of("tool", "{gpu_id}", "{min_clock_mhz}", "{max_clock_mhz}"),
                 List.of("tool", "two words", "{gpu_id}")),
-                overrides.forOperation("set_gpu_locked_clocks").orElseThrow().commands());
-        assertEquals(Duration.ofSeconds(7), overrides.forOperation("reset_locked_clocks").orElseThrow().timeout());
-        assertEquals(Duration.ofSeconds(60), overrides.forOperation("set_power_limit").orElseThrow().timeout());
-        assertTrue(overrides.forOperation("set_power_limit").orElseThrow().errorPattern().isEmpty());
+                overrides.forOperation(GpuOperation.SET_GPU_LOCKED_CLOCKS).orElseThrow().commands());
+        assertEquals(Duration.ofSeconds(7), overrides.forOperation(GpuOperation.RESET_LOCKED_CLOCKS).orElseThrow().timeout());
+        assertEquals(Duration.ofSeconds(60), overrides.forOperation(GpuOperation.SET_POWER_LIMIT).orElseThrow().timeout());
+        assertTrue(overrides.forOperation(GpuOperation.SET_POWER_LIMIT).orElseThrow().errorPattern().isEmpty());
     }
 
-    /** The README promises a complete example: it must load, all seven operations. */
+    /** docs/overrides.md promises a complete example: it must load, all seven operations. */
     @Test
-    void theReadmeExampleLoads() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+    void theDocumentedExampleLoads() throws IOException {
+        String readme = Files.readString(Path.of("docs/overrides.md"));
         int start = readme.indexOf("```toml\n# /etc/zeusd/gpu-command-overrides.toml");
-        assertTrue(start >= 0, "README lacks the example override file");
+        assertTrue(start >= 0, "docs/overrides.md lacks the example override file");
         String toml = readme.substring(readme.indexOf('\n', start) + 1, readme.indexOf("```", start + 7));
         CommandOverrides overrides = OverrideFileParser.parse(toml);
-        assertEquals(OverridableOperation.values().length, overrides.operationNames().size());
+        assertEquals(GpuOperation.values().length, overrides.operationNames().size());
         assertEquals(List.of("sudo", "-n", "/usr/bin/nvidia-smi", "-i", "{gpu_id}", "--power-limit={power_limit_w}"),
-                overrides.forOperation("set_power_limit").orElseThrow().commands().get(0));
+                overrides.forOperation(GpuOperation.SET_POWER_LIMIT).orElseThrow().commands().get(0));
     }
 
     @Test
     void anyEmptyFileOverridesNothing() {
         assertTrue(OverrideFileParser.parse("# nothing yet\n").isEmpty());
         assertTrue(OverrideFileParser.parse("[reset_locked_clocks]\ncommands = [\"x\"]\n")
-                .forOperation("set_power_limit").isEmpty());
+                .forOperation(GpuOperation.SET_POWER_LIMIT).isEmpty());
     }
 
     @Test

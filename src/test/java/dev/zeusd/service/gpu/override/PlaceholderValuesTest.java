@@ -10,13 +10,14 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.zeusd.service.gpu.operation.GpuOperation;
 import dev.zeusd.service.gpu.GpuCommand;
 
 /** What each API command fills into its override's placeholders. */
 class PlaceholderValuesTest {
     private static Map<String, String> values(int gpuId, GpuCommand command) {
         Map<String, String> values = new HashMap<>(command.placeholderValues());
-        values.put(OverridableOperation.GPU_ID, Integer.toString(gpuId));
+        values.put(CommandOverride.GPU_ID, Integer.toString(gpuId));
         return values;
     }
 
@@ -48,10 +49,10 @@ class PlaceholderValuesTest {
                 new GpuCommand.ResetLockedClocks());
         Set<String> operations = new HashSet<>();
         for (GpuCommand command : commands) {
-            OverridableOperation operation = OverridableOperation.fromWireName(command.operation()).orElseThrow();
+            GpuOperation operation = command.operation();
             operations.add(operation.wireName());
-            assertEquals(Set.copyOf(operation.placeholders()), values(0, command).keySet(), command.operation());
+            assertEquals(Set.copyOf(Placeholders.names(operation)), values(0, command).keySet(), operation.wireName());
         }
-        assertEquals(OverridableOperation.values().length, operations.size());
+        assertEquals(GpuOperation.values().length, operations.size());
     }
 }

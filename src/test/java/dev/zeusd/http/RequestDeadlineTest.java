@@ -1,4 +1,4 @@
-package dev.zeusd.api;
+package dev.zeusd.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -8,8 +8,8 @@ import dev.zeusd.config.TransportMode;
 import dev.zeusd.config.ZeusdConfig;
 
 /** Translates the transport settings into the Quarkus properties that choose the API and management listeners. */
-public final class HttpListener {
-    private HttpListener() {
+public final class ListenerProperties {
+    private ListenerProperties() {
     }
 
     public static Map<String, String> quarkusProperties(ZeusdConfig config) {
@@ -34,7 +34,7 @@ public final class HttpListener {
         });
         config.numWorkers().ifPresent(n -> props.put("quarkus.http.io-threads", Integer.toString(n)));
         // Quarkus answers a URI that java.net.URI rejects (gpu_ids=%zz) with an empty 400 before any handler of
-        // ours; without that check the request reaches api/RequestHeadCheck and api/HttpLayerErrors, which answer JSON.
+        // ours; without that check the request reaches http/RequestHeadCheck and http/HttpLayerErrors, which answer JSON.
         props.put("vertx.disableURIValidation", "true");
         return props;
     }

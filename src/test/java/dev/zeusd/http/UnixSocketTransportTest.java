@@ -1,4 +1,4 @@
-package dev.zeusd.api;
+package dev.zeusd.http;
 
 import static dev.zeusd.testsupport.ZeusStreamParser.fieldNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.zeusd.api.ServerAndGpuApiTest;
 import dev.zeusd.testsupport.AuditCapture;
 import dev.zeusd.testsupport.SseClient;
 import dev.zeusd.testsupport.UdsHttpClient;

@@ -1,4 +1,4 @@
-package dev.zeusd.api;
+package dev.zeusd.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;

@@ -1,4 +1,4 @@
-package dev.zeusd.api;
+package dev.zeusd.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +26,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.zeusd.api.HttpMetricLabels;
 import dev.zeusd.testsupport.UdsHttpClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;

@@ -1,4 +1,4 @@
-package dev.zeusd.api;
+package dev.zeusd.http;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -164,7 +164,7 @@ public class AcceptedConnections {
         if (problem.compareAndSet(null, missing)) {
             LOG.errorf("zeusd cannot guard HTTP connections: %s. Requests sent slowly are then held until the idle "
                     + "timeout and the HTTP codec's 414/431/400 answers have no JSON body (a Quarkus or Vert.x "
-                    + "upgrade changed what api/AcceptedConnections relies on).", missing);
+                    + "upgrade changed what http/AcceptedConnections relies on).", missing);
         }
     }
 

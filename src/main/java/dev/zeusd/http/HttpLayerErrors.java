@@ -1,4 +1,4 @@
-package dev.zeusd.api;
+package dev.zeusd.http;
 
 import java.util.Map;
 
@@ -32,7 +32,7 @@ public class HttpLayerErrors {
     private static final Logger LOG = Logger.getLogger(HttpLayerErrors.class);
     static final Map<Integer, String> MESSAGES = Map.of(
             400, "Bad request.",
-            404, "No such endpoint.",
+            404, "no such endpoint",
             405, "Method not allowed.",
             413, "Request body too large: zeusd takes no request bodies.",
             414, "Request line too long.",
@@ -82,7 +82,14 @@ public class HttpLayerErrors {
         if (status < 500) {
             malformed.count(status, "no handler");
         }
-        JsonErrors.end(context, status, MESSAGES.getOrDefault(status, MESSAGES.get(status < 500 ? 400 : 500)));
+        String message = status == 404 ? noSuchEndpoint(context.request().method().name(), context.request().path())
+                : MESSAGES.getOrDefault(status, MESSAGES.get(status < 500 ? 400 : 500));
+        JsonErrors.end(context, status, message);
+    }
+
+    /** The one text of a 404 for a path no route or resource serves, on either listener. */
+    public static String noSuchEndpoint(String method, String path) {
+        return MESSAGES.get(404) + ": " + method + " " + path;
     }
 
     /**

@@ -7,20 +7,23 @@ import dev.zeusd.config.BuildVersion;
 import picocli.CommandLine;
 
 /**
- * Exit codes and error reporting shared by every command: 0 success, 1 a runtime or startup failure reported as one
- * sentence on stderr, 2 a usage error (picocli's own message).
+ * The {@code zeusd} command line with the exit codes and error reporting every command shares: 0 success, 1 a runtime
+ * or startup failure reported as one sentence on stderr, 2 a usage error (picocli's own message).
  */
-public abstract class BaseCommand {
+public final class ZeusdCommandLine {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
+
+    private ZeusdCommandLine() {
+    }
 
     /** Builds the command line with our error handling; stdout carries only command output, logs go to stderr. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new ZeusdCommand());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-        commandLine.setExecutionExceptionHandler(BaseCommand::handle);
-        commandLine.setParameterExceptionHandler(BaseCommand::usageError);
+        commandLine.setExecutionExceptionHandler(ZeusdCommandLine::handle);
+        commandLine.setParameterExceptionHandler(ZeusdCommandLine::usageError);
         return commandLine;
     }
 

@@ -1,4 +1,4 @@
-package dev.zeusd.api;
+package dev.zeusd.http;
 
 import java.lang.reflect.Field;
 import java.net.SocketAddress;
