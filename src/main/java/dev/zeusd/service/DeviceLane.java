@@ -35,6 +35,8 @@ final class DeviceLane<D> {
      * power samples update every few milliseconds at best, so nobody can tell, and a burst of clients costs one read.
      */
     static final long SAMPLE_REUSE_NANOS = 1_000_000;
+    /** A sample older than this still answers, and starts the next read: readers seldom wait for a hand-off. */
+    static final long REFRESH_AHEAD_NANOS = SAMPLE_REUSE_NANOS / 2;
     private static final Logger LOG = Logger.getLogger(DeviceLane.class);
 
     private final String label;
@@ -123,7 +125,7 @@ final class DeviceLane<D> {
         if (sample != null) {
             long age = System.nanoTime() - sample.readAtNanos;
             if (age < SAMPLE_REUSE_NANOS) {
-                if (age > SAMPLE_REUSE_NANOS / 2 && slot.inFlight == null) {
+                if (age > REFRESH_AHEAD_NANOS && slot.inFlight == null) {
                     refreshAhead(slot, quantity);
                 }
                 return sample.result;
