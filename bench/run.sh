@@ -172,6 +172,15 @@ R[settled_rss]=$(rss_mb "$DAEMON_PID")
 # One-shot CPU power: back to back, and after the previous sample has aged out (cold).
 out=$("$LOADGEN" req "unix:$WORK/zeusd.sock" /cpu/get_power 1 "$SECS"); R[cpu_hot_p50]=$(json "$out" p50_us)
 out=$("$LOADGEN" req "unix:$WORK/zeusd.sock" /cpu/get_power 1 "$((SECS + 3))" 1200); R[cpu_cold_p50]=$(json "$out" p50_us)
+
+# The client path: `zeusd gpu power` through the launcher, from exec to exit, against this daemon.
+client_ms=""
+for _ in $(seq "$STARTS"); do
+  t=$(date +%s%N)
+  "$LAUNCHER" gpu power --socket "$WORK/zeusd.sock" >/dev/null
+  client_ms+=" $((($(date +%s%N) - t) / 1000000))"
+done
+R[client_ms]=$(median <<<"$client_ms")
 stop_daemon
 
 # ---- the TCP daemon ------------------------------------------------------------------------------------------
@@ -253,6 +262,7 @@ row "RSS right after the scrapes that close the idle window (MB)" "${R[scraped_r
 row "RSS after the load: requests and SSE runs (MB)" "${R[load_rss]}" "" "" "≤ 160" "$(verdict "${R[load_rss]}" "<=" 160)"
 row "RSS after ${SETTLE_SECS} s idle after the load (MB)" "${R[settled_rss]}" "" "" "< 128" "$(verdict "${R[settled_rss]}" "<=" 127)"
 row "start to first 200 over UDS (ms, median of $STARTS)" "${R[start_ms]}" "" "" "≤ 1000" "$(verdict "${R[start_ms]}" "<=" 1000)"
+row "zeusd gpu power, start to exit (ms, median of $STARTS)" "${R[client_ms]}" "" "" "≤ 400" "$(verdict "${R[client_ms]}" "<=" 400)"
 row "cpu/get_power back to back p50 (ms)" "$(ms "${R[cpu_hot_p50]}")" "" "" "≤ 25" "$(verdict "$(ms "${R[cpu_hot_p50]}")" "<=" 25)"
 row "cpu/get_power after 1.2 s idle p50 (ms)" "$(ms "${R[cpu_cold_p50]}")" "" "" "≤ 25" "$(verdict "$(ms "${R[cpu_cold_p50]}")" "<=" 25)"
 rb=$(ratio "${R[bare16_d_rps]}" "${R[bare16_f_rps]}")

@@ -3,6 +3,7 @@ package dev.zeusd.cli;
 import java.io.PrintWriter;
 
 import dev.zeusd.StartupException;
+import dev.zeusd.cli.client.ClientOptions;
 import dev.zeusd.config.BuildVersion;
 import picocli.CommandLine;
 
@@ -24,7 +25,29 @@ public final class ZeusdCommandLine {
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler(ZeusdCommandLine::handle);
         commandLine.setParameterExceptionHandler(ZeusdCommandLine::usageError);
+        commandLine.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST,
+                ZeusdCommandLine::groupedCommands);
         return commandLine;
+    }
+
+    /** {@code zeusd --help}: the daemon's own commands apart from those that talk to a running daemon. */
+    private static String groupedCommands(CommandLine.Help help) {
+        if (help.commandSpec().parent() != null) {
+            return help.commandList();
+        }
+        StringBuilder text = new StringBuilder();
+        section(text, help, "Run the daemon:%n", java.util.List.of("serve", "token"));
+        section(text, help, "%nTalk to a running daemon (no root needed):%n",
+                java.util.List.of("gpu", "cpu", "whoami", "discover"));
+        section(text, help, "%n", java.util.List.of("help"));
+        return text.toString();
+    }
+
+    private static void section(StringBuilder text, CommandLine.Help help, String heading,
+            java.util.List<String> names) {
+        java.util.Map<String, CommandLine.Help> subcommands = new java.util.LinkedHashMap<>();
+        names.forEach(name -> subcommands.put(name, help.subcommands().get(name)));
+        text.append(String.format(heading)).append(help.commandList(subcommands));
     }
 
     private static int usageError(CommandLine.ParameterException e, String[] args) {
@@ -42,6 +65,9 @@ public final class ZeusdCommandLine {
     }
 
     private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        if (e instanceof ClientOptions.Failed failed) {
+            return failed.exitCode; // the client command has said why on stderr
+        }
         PrintWriter err = commandLine.getErr();
         if (e instanceof StartupException) {
             err.println("zeusd: " + e.getMessage());

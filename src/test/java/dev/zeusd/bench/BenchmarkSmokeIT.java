@@ -31,7 +31,7 @@ class BenchmarkSmokeIT {
                 "idle NVML calls", "idle RAPL reads", "idle RSS",
                 "RSS right after the scrapes that close the idle window", "RSS after the load",
                 "RSS after 2 s idle after the load",
-                "start to first 200", "cpu/get_power after 1.2 s idle", "bare Quarkus REST: idle RSS",
+                "start to first 200", "zeusd gpu power, start to exit", "cpu/get_power after 1.2 s idle", "bare Quarkus REST: idle RSS",
                 "bare Quarkus REST: start to first 200")) {
             assertTrue(out.contains("| " + row), "missing row '" + row + "' in:\n" + out);
         }

@@ -1,0 +1,222 @@
+package dev.zeusd.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.zeusd.testsupport.HandmadeJwt;
+import dev.zeusd.testsupport.ZeusdProcess;
+
+/**
+ * {@code zeusd gpu|cpu|whoami|discover} as an unprivileged client of a simulated daemon over its Unix socket and TCP,
+ * with and without tokens: tables, {@code --json}, units, refusals (exit 1), usage errors (exit 2), and no daemon
+ * (exit 3).
+ */
+class ClientCommandsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration START = Duration.ofSeconds(30);
+    private static final Duration EXIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private final List<ZeusdProcess> daemons = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        daemons.forEach(ZeusdProcess::close);
+    }
+
+    private Path socketDaemon(String... flags) throws Exception {
+        Path socket = dir.resolve("zeusd-" + daemons.size() + ".sock");
+        List<String> args = new ArrayList<>(List.of("serve", "--simulate", "--socket-path", socket.toString()));
+        args.addAll(List.of(flags));
+        ZeusdProcess zeusd = ZeusdProcess.start(args.toArray(String[]::new));
+        daemons.add(zeusd);
+        zeusd.awaitStarted(START);
+        return socket;
+    }
+
+    private int tcpDaemon() throws Exception {
+        int port = ZeusdProcess.freeTcpPort();
+        ZeusdProcess zeusd = ZeusdProcess.start("serve", "--simulate", "--mode", "tcp", "--tcp-bind-address",
+                "127.0.0.1:" + port);
+        daemons.add(zeusd);
+        zeusd.awaitStarted(START);
+        return port;
+    }
+
+    private record Run(int exit, String stdout, String stderr) {
+        JsonNode json() throws Exception {
+            return JSON.readTree(stdout);
+        }
+    }
+
+    /** {@code zeusd args...} with the Zeus client's variables cleared and {@code environment} added. */
+    private static Run zeusd(Map<String, String> environment, String... args) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("ZEUSD_SOCK_PATH", null);
+        env.put("ZEUSD_HOST_PORT", null);
+        env.put("ZEUSD_TOKEN", null);
+        env.putAll(environment);
+        try (ZeusdProcess client = ZeusdProcess.start(env, args)) {
+            int exit = client.awaitExit(EXIT);
+            return new Run(exit, client.stdout(), client.stderr());
+        }
+    }
+
+    private static Run zeusd(String... args) throws Exception {
+        return zeusd(Map.of(), args);
+    }
+
+    @Test
+    void readsOverTheUnixSocketAsTablesAndAsTheDaemonsJson() throws Exception {
+        Path socket = socketDaemon();
+        Run power = zeusd("gpu", "power", "--socket", socket.toString());
+        assertEquals(0, power.exit(), power.stderr());
+        List<String> lines = power.stdout().lines().toList();
+        assertEquals("GPU  POWER (W)", lines.get(0));
+        assertEquals(5, lines.size(), power.stdout());
+        assertTrue(lines.get(1).matches("0    \\d+(\\.\\d+)?"), lines.get(1));
+
+        Run json = zeusd(Map.of("ZEUSD_SOCK_PATH", socket.toString()), "gpu", "power", "--gpus", "1,3", "--json");
+        assertEquals(0, json.exit(), json.stderr());
+        assertEquals(List.of("1", "3"), names(json.json().get("power_mw")));
+        assertTrue(json.json().has("timestamp_ms"));
+
+        Run energy = zeusd("cpu", "energy", "--socket", socket.toString());
+        assertEquals(0, energy.exit(), energy.stderr());
+        assertEquals("CPU  PACKAGE (J)  DRAM (J)", energy.stdout().lines().findFirst().orElseThrow());
+        assertTrue(energy.stdout().lines().anyMatch(l -> l.matches("1\\s+[\\d.]+\\s+-")), energy.stdout());
+
+        Run discover = zeusd("discover", "--socket", socket.toString());
+        assertEquals(0, discover.exit(), discover.stderr());
+        assertTrue(discover.stdout().contains("API groups: gpu-control,gpu-read,cpu-read"), discover.stdout());
+        assertTrue(discover.stdout().lines().anyMatch(l -> l.startsWith("3    NVIDIA")), discover.stdout());
+    }
+
+    @Test
+    void controlOverTcpWithUnitsAndTheDaemonsRefusals() throws Exception {
+        Map<String, String> tcp = Map.of("ZEUSD_HOST_PORT", "127.0.0.1:" + tcpDaemon());
+        Run set = zeusd(tcp, "gpu", "set-power-limit", "250W", "--gpus", "0,1");
+        assertEquals(0, set.exit(), set.stderr());
+        assertEquals("GPU 0: power limit 250 W\nGPU 1: power limit 250 W\n", set.stdout());
+        assertEquals(0, zeusd(tcp, "gpu", "set-power-limit", "200000mW", "--gpus", "2").exit());
+        JsonNode limits = zeusd(tcp, "gpu", "limit", "--json").json();
+        assertEquals(250_000, limits.get("0").get("power_limit_mw").asLong());
+        assertEquals(250_000, limits.get("1").get("power_limit_mw").asLong());
+        assertEquals(200_000, limits.get("2").get("power_limit_mw").asLong());
+
+        Run reset = zeusd(tcp, "gpu", "reset-power-limit", "--gpus", "0");
+        assertEquals(0, reset.exit(), reset.stderr());
+        long max = zeusd(tcp, "gpu", "limit", "--gpus", "0", "--json").json().get("0").get("power_limit_mw").asLong();
+        assertTrue(reset.stdout().startsWith("GPU 0: power limit " + max / 1000), reset.stdout());
+
+        assertEquals(0, zeusd(tcp, "gpu", "lock-clocks", "900:1400", "--gpus", "0").exit());
+        assertEquals(0, zeusd(tcp, "gpu", "lock-clocks", "800:1200", "--memory").exit());
+        assertEquals(0, zeusd(tcp, "gpu", "reset-clocks").exit());
+        assertEquals(0, zeusd(tcp, "gpu", "persistence", "on", "--gpus", "3").exit());
+        assertEquals("GPU  PERSISTENCE\n3    on\n", zeusd(tcp, "gpu", "persistence", "--gpus", "3").stdout());
+
+        Run refused = zeusd(tcp, "gpu", "set-power-limit", "1W", "--gpus", "0");
+        assertEquals(1, refused.exit());
+        assertTrue(refused.stderr().startsWith("zeusd: GPU 0: "), refused.stderr());
+        assertEquals(1, refused.stderr().lines().count(), refused.stderr());
+
+        Run badUnit = zeusd(tcp, "gpu", "set-power-limit", "250kW");
+        assertEquals(2, badUnit.exit());
+        assertTrue(badUnit.stderr().contains("a power limit is a number with its unit, such as 250W or 250000mW, got "
+                + "'250kW'"), badUnit.stderr());
+        assertEquals(2, zeusd(tcp, "gpu", "lock-clocks", "fast").exit());
+    }
+
+    @Test
+    void tokensFromTheEnvironmentOrAFileAndTheirLimits() throws Exception {
+        Path key = Files.write(dir.resolve("signing.key"), HandmadeJwt.opensslStyleKey());
+        Path socket = socketDaemon("--signing-key-path", key.toString(), "--enable", "gpu-control,gpu-read");
+        String reader = issue(key, "--user", "alice", "--scope", "gpu-read", "--gpus", "0,1");
+        Map<String, String> alice = Map.of("ZEUSD_SOCK_PATH", socket.toString(), "ZEUSD_TOKEN", reader);
+
+        Run whoami = zeusd(alice, "whoami");
+        assertEquals(0, whoami.exit(), whoami.stderr());
+        assertTrue(whoami.stdout().contains("user     alice"), whoami.stdout());
+        assertTrue(whoami.stdout().contains("gpus     0,1"), whoami.stdout());
+        Run own = zeusd(alice, "gpu", "power", "--json");
+        assertEquals(List.of("0", "1"), names(own.json().get("power_mw")), "the token's GPUs by default");
+
+        Run other = zeusd(alice, "gpu", "power", "--gpus", "2");
+        assertEquals(1, other.exit());
+        assertTrue(other.stderr().contains("may not use GPU 2"), other.stderr());
+        Run scope = zeusd(alice, "gpu", "set-power-limit", "250W");
+        assertEquals(1, scope.exit());
+        assertTrue(scope.stderr().contains("gpu-control"), scope.stderr());
+        Run group = zeusd(alice, "cpu", "power");
+        assertEquals(1, group.exit());
+        assertEquals("zeusd: API group 'cpu-read' is not enabled on this server.\n", group.stderr());
+
+        Path file = Files.writeString(dir.resolve("token"), issue(key, "--user", "ops", "--scope", "gpu-control,gpu-read")
+                + "\n");
+        Run control = zeusd(Map.of("ZEUSD_SOCK_PATH", socket.toString()), "gpu", "set-power-limit", "250W",
+                "--token-file", file.toString());
+        assertEquals(0, control.exit(), control.stderr());
+        assertEquals(4, control.stdout().lines().count(), "every GPU when none are named");
+        Run none = zeusd(Map.of("ZEUSD_SOCK_PATH", socket.toString()), "gpu", "power");
+        assertEquals(1, none.exit());
+        assertTrue(none.stderr().startsWith("zeusd: missing token"), none.stderr());
+    }
+
+    @Test
+    void noDaemonIsExitThreeNamingWhereItLooked() throws Exception {
+        Run missing = zeusd("gpu", "power", "--socket", dir.resolve("nothing.sock").toString());
+        assertEquals(3, missing.exit());
+        assertTrue(missing.stderr().startsWith("zeusd: no zeusd answers at the Unix socket " + dir.resolve("nothing.sock")
+                + " (--socket)"), missing.stderr());
+        assertTrue(missing.stderr().contains("ZEUSD_SOCK_PATH"), missing.stderr());
+        Run tcp = zeusd(Map.of("ZEUSD_HOST_PORT", "127.0.0.1:" + ZeusdProcess.freeTcpPort()), "cpu", "power");
+        assertEquals(3, tcp.exit());
+        assertTrue(tcp.stderr().contains("TCP 127.0.0.1:"), tcp.stderr());
+    }
+
+    @Test
+    void helpListsTheClientCommandsApart() throws Exception {
+        Run help = zeusd("--help");
+        assertEquals(0, help.exit());
+        String text = help.stdout();
+        int daemon = text.indexOf("Run the daemon:");
+        int client = text.indexOf("Talk to a running daemon (no root needed):");
+        assertTrue(daemon >= 0 && client > daemon, text);
+        assertTrue(text.indexOf("serve") > daemon && text.indexOf("serve") < client, text);
+        for (String command : List.of("gpu", "cpu", "whoami", "discover")) {
+            assertTrue(text.substring(client).contains("  " + command + " "), command + ": " + text);
+        }
+    }
+
+    private static String issue(Path key, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("token", "issue", "--signing-key-path", key.toString(),
+                "--expires", "1h"));
+        command.addAll(List.of(args));
+        Run token = zeusd(command.toArray(String[]::new));
+        assertEquals(0, token.exit(), token.stderr());
+        return token.stdout().trim();
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
