@@ -35,6 +35,24 @@ public class CallerIdentity {
         return UnixPeer.of(routing.request()).flatMap(peer -> ClientProcess.of(peer.pid()));
     }
 
+    /**
+     * Process {@code pid}, named by the caller as the owner of what it changes (a job's shell, whose exit puts the
+     * settings back): only over the Unix socket, where the kernel names the caller, and only a process of the
+     * caller's own uid (root may name any).
+     */
+    ClientProcess ownerNamedByCaller(long pid) {
+        UnixPeer peer = UnixPeer.of(routing.request()).orElseThrow(() -> ApiException.badRequest(
+                "owner_pid is taken only over the Unix socket, where the kernel says who the caller is"));
+        var uid = ClientProcess.uidOf(pid);
+        ClientProcess process = ClientProcess.of(pid).filter(ClientProcess::isAlive).filter(p -> uid.isPresent())
+                .orElseThrow(() -> ApiException.badRequest("owner_pid " + pid + ": no such process"));
+        if (peer.uid() != 0 && uid.getAsLong() != peer.uid()) {
+            throw new ApiException(403, "owner_pid " + pid + " belongs to uid " + uid.getAsLong() + ", not to the "
+                    + "caller (uid " + peer.uid() + ")");
+        }
+        return process;
+    }
+
     private static String peer(HttpServerRequest request) {
         if (UnixPeer.isUnixSocket(request)) {
             return UnixPeer.of(request).map(peer -> "uid=" + peer.uid() + ",pid=" + peer.pid())

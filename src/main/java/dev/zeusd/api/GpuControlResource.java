@@ -15,11 +15,13 @@ import jakarta.ws.rs.core.Response;
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.service.gpu.GpuCommand;
 import dev.zeusd.service.gpu.GpuService;
+import dev.zeusd.service.gpu.operation.GpuOperation;
 import dev.zeusd.service.gpu.restore.ClientProcess;
 
 /**
  * GPU settings ({@code gpu-control}). Success is 200 with an empty body, as in the original. The role is on the
- * class, so every {@code set_*} / {@code reset_*} endpoint added here needs gpu-control.
+ * class, so every {@code set_*} / {@code reset_*} endpoint added here needs gpu-control. Each endpoint is one
+ * {@link GpuOperation} and takes exactly its query parameters ({@code GpuControlEndpointsTest}).
  */
 @Path("/gpu")
 @Produces(MediaType.APPLICATION_JSON)
@@ -27,8 +29,10 @@ import dev.zeusd.service.gpu.restore.ClientProcess;
 public class GpuControlResource {
     private static final String GPU_IDS = GpuReadResource.GPU_IDS;
     private static final String BLOCK = "block";
-    private static final String MIN_CLOCK = "min_clock_mhz";
-    private static final String MAX_CLOCK = "max_clock_mhz";
+    /** Ours, optional: the process whose exit puts the settings back (with --restore-on-client-exit). */
+    static final String OWNER_PID = "owner_pid";
+    private static final String MIN_CLOCK = GpuOperation.Clocks.MIN;
+    private static final String MAX_CLOCK = GpuOperation.Clocks.MAX;
 
     private final GpuService gpus;
     private final DeviceScope scope;
@@ -44,55 +48,62 @@ public class GpuControlResource {
     @POST
     @Path("set_power_limit")
     public CompletionStage<Response> setPowerLimit(@QueryParam(GPU_IDS) String gpuIds,
-            @QueryParam("power_limit_mw") String powerLimitMw, @QueryParam(BLOCK) String block) {
-        return run(gpuIds, block, new GpuCommand.SetPowerLimit(QueryParams.requireUnsigned32("power_limit_mw",
+            @QueryParam("power_limit_mw") String powerLimitMw, @QueryParam(BLOCK) String block,
+            @QueryParam(OWNER_PID) String ownerPid) {
+        return run(gpuIds, block, ownerPid, new GpuCommand.SetPowerLimit(QueryParams.requireUnsigned32("power_limit_mw",
                 powerLimitMw)));
     }
 
     @POST
     @Path("set_persistence_mode")
     public CompletionStage<Response> setPersistenceMode(@QueryParam(GPU_IDS) String gpuIds,
-            @QueryParam("enabled") String enabled, @QueryParam(BLOCK) String block) {
-        return run(gpuIds, block, new GpuCommand.SetPersistenceMode(QueryParams.requireBool("enabled", enabled)));
+            @QueryParam("enabled") String enabled, @QueryParam(BLOCK) String block,
+            @QueryParam(OWNER_PID) String ownerPid) {
+        return run(gpuIds, block, ownerPid, new GpuCommand.SetPersistenceMode(QueryParams.requireBool("enabled", enabled)));
     }
 
     @POST
     @Path("set_gpu_locked_clocks")
     public CompletionStage<Response> setGpuLockedClocks(@QueryParam(GPU_IDS) String gpuIds,
             @QueryParam(MIN_CLOCK) String minClockMhz, @QueryParam(MAX_CLOCK) String maxClockMhz,
-            @QueryParam(BLOCK) String block) {
+            @QueryParam(BLOCK) String block,
+            @QueryParam(OWNER_PID) String ownerPid) {
         long[] range = clockRange(minClockMhz, maxClockMhz);
-        return run(gpuIds, block, new GpuCommand.SetGpuLockedClocks(range[0], range[1]));
+        return run(gpuIds, block, ownerPid, new GpuCommand.SetGpuLockedClocks(range[0], range[1]));
     }
 
     @POST
     @Path("reset_gpu_locked_clocks")
     public CompletionStage<Response> resetGpuLockedClocks(@QueryParam(GPU_IDS) String gpuIds,
-            @QueryParam(BLOCK) String block) {
-        return run(gpuIds, block, new GpuCommand.ResetGpuLockedClocks());
+            @QueryParam(BLOCK) String block,
+            @QueryParam(OWNER_PID) String ownerPid) {
+        return run(gpuIds, block, ownerPid, new GpuCommand.ResetGpuLockedClocks());
     }
 
     @POST
     @Path("set_mem_locked_clocks")
     public CompletionStage<Response> setMemLockedClocks(@QueryParam(GPU_IDS) String gpuIds,
             @QueryParam(MIN_CLOCK) String minClockMhz, @QueryParam(MAX_CLOCK) String maxClockMhz,
-            @QueryParam(BLOCK) String block) {
+            @QueryParam(BLOCK) String block,
+            @QueryParam(OWNER_PID) String ownerPid) {
         long[] range = clockRange(minClockMhz, maxClockMhz);
-        return run(gpuIds, block, new GpuCommand.SetMemLockedClocks(range[0], range[1]));
+        return run(gpuIds, block, ownerPid, new GpuCommand.SetMemLockedClocks(range[0], range[1]));
     }
 
     @POST
     @Path("reset_mem_locked_clocks")
     public CompletionStage<Response> resetMemLockedClocks(@QueryParam(GPU_IDS) String gpuIds,
-            @QueryParam(BLOCK) String block) {
-        return run(gpuIds, block, new GpuCommand.ResetMemLockedClocks());
+            @QueryParam(BLOCK) String block,
+            @QueryParam(OWNER_PID) String ownerPid) {
+        return run(gpuIds, block, ownerPid, new GpuCommand.ResetMemLockedClocks());
     }
 
     @POST
     @Path("reset_locked_clocks")
     public CompletionStage<Response> resetLockedClocks(@QueryParam(GPU_IDS) String gpuIds,
-            @QueryParam(BLOCK) String block) {
-        return run(gpuIds, block, new GpuCommand.ResetLockedClocks());
+            @QueryParam(BLOCK) String block,
+            @QueryParam(OWNER_PID) String ownerPid) {
+        return run(gpuIds, block, ownerPid, new GpuCommand.ResetLockedClocks());
     }
 
     private static long[] clockRange(String minClockMhz, String maxClockMhz) {
@@ -104,11 +115,23 @@ public class GpuControlResource {
         return new long[] { min, max };
     }
 
-    private CompletionStage<Response> run(String gpuIds, String block, GpuCommand command) {
+    private CompletionStage<Response> run(String gpuIds, String block, String ownerPid, GpuCommand command) {
         var ids = scope.gpus(gpuIds, DeviceIds.forWrite(GPU_IDS, gpuIds, gpus.ids()));
         boolean wait = QueryParams.requireBool(BLOCK, block);
-        Optional<ClientProcess> client = gpus.restoresOnClientExit() ? callerIdentity.clientProcess() : Optional.empty();
-        return gpus.control(ids, command, wait, callerIdentity.auditName(), client)
+        return gpus.control(ids, command, wait, callerIdentity.auditName(), owner(ownerPid))
                 .thenApply(done -> Response.ok().build());
+    }
+
+    /** Who owns what the call changes: the process named by {@code owner_pid}, else the calling process. */
+    private Optional<ClientProcess> owner(String ownerPid) {
+        if (ownerPid == null) {
+            return gpus.restoresOnClientExit() ? callerIdentity.clientProcess() : Optional.empty();
+        }
+        long pid = QueryParams.requireUnsigned32(OWNER_PID, ownerPid);
+        if (!gpus.restoresOnClientExit()) {
+            throw ApiException.badRequest("owner_pid needs a daemon started with --restore-on-client-exit: "
+                    + "without it nothing would be put back when process " + pid + " exits");
+        }
+        return Optional.of(callerIdentity.ownerNamedByCaller(pid));
     }
 }

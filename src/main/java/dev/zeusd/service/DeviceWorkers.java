@@ -204,18 +204,18 @@ public final class DeviceWorkers<D> implements AutoCloseable {
                 : new DeviceException(DeviceErrorKind.INTERNAL, "device " + id + ": unexpected error: " + error);
     }
 
+    /** As {@link #closeAndAwait()}. */
+    @Override
+    public void close() {
+        closeAndAwait();
+    }
+
     /**
      * Stops taking calls and waits (at most {@link #CLOSE_WAIT_NANOS} in all) for the calls already queued. A device
      * still inside a call after that is left to its thread, which never keeps the JVM alive.
      *
      * @return whether every worker finished: only then may the device library be closed
      */
-    @Override
-    public void close() {
-        closeAndAwait();
-    }
-
-    /** As {@link #close()}; false when a worker is still inside a device call. */
     public boolean closeAndAwait() {
         lanes.values().forEach(DeviceLane::shutdown);
         deadlines.shutdown();

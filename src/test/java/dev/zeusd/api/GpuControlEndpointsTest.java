@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.zeusd.service.gpu.operation.GpuOperation;
 
-/** Every control operation has its endpoint, taking exactly the parameters the operation declares. */
+/** Every control operation has its endpoint, taking exactly the parameters the operation declares (and owner_pid). */
 class GpuControlEndpointsTest {
     @Test
     void everyOperationIsAPostEndpointWithItsDeclaredQueryParameters() {
@@ -37,6 +37,7 @@ class GpuControlEndpointsTest {
             List<String> expected = new ArrayList<>(List.of(GpuReadResource.GPU_IDS));
             expected.addAll(operation.queryParameters());
             expected.add("block");
+            expected.add(GpuControlResource.OWNER_PID);
             assertEquals(expected, parameters, operation.wireName());
         }
     }

@@ -179,6 +179,65 @@ class ClientCommandsIT {
         assertTrue(none.stderr().startsWith("zeusd: missing token"), none.stderr());
     }
 
+    /** docs/client.md's job script, run as written (the workload replaced by a sleep), with zeusd on the PATH. */
+    @Test
+    void theDocumentedJobScriptCapsItsGpusForItsLifetime() throws Exception {
+        Path socket = socketDaemon("--restore-on-client-exit", "--state-dir", dir.resolve("state").toString());
+        Map<String, String> uds = Map.of("ZEUSD_SOCK_PATH", socket.toString());
+        JsonNode before = zeusd(uds, "gpu", "limit", "--json").json();
+        assertTrue(before.get("0").get("power_limit_mw").asLong() != 250_000, before.toString());
+
+        String docs = Files.readString(Path.of("docs/client.md"));
+        int start = docs.indexOf("```sh\n#!/bin/bash\n# job.sh");
+        assertTrue(start >= 0, "docs/client.md lacks the job script");
+        String script = docs.substring(docs.indexOf('\n', start) + 1, docs.indexOf("```", start + 5));
+        assertTrue(script.contains("python train.py"), script);
+        Path job = Files.writeString(dir.resolve("job.sh"), script.replace("python train.py", "sleep 5"));
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path shim = Files.writeString(bin.resolve("zeusd"), "#!/bin/sh\nexec '"
+                + Path.of(System.getProperty("java.home"), "bin", "java") + "' -jar '"
+                + ZeusdProcess.appDir().toAbsolutePath().resolve("quarkus-run.jar") + "' \"$@\"\n");
+        shim.toFile().setExecutable(true);
+        ProcessBuilder builder = new ProcessBuilder("bash", job.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("job.log").toFile());
+        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        builder.environment().put("ZEUSD_SOCK_PATH", socket.toString());
+        builder.environment().remove("ZEUSD_HOST_PORT");
+        Process running = builder.start();
+        awaitLimit(uds, 250_000, "the job's cap");
+        assertEquals(0, running.waitFor(), Files.readString(dir.resolve("job.log")));
+        awaitLimit(uds, before.get("0").get("power_limit_mw").asLong(), "the limit back after the job");
+        assertTrue(Files.readString(dir.resolve("job.log")).contains("GPU 0: power limit 250 W"));
+    }
+
+    @Test
+    void ownerPidIsRefusedWhereItCannotWork() throws Exception {
+        Path plain = socketDaemon();
+        Run noFlag = zeusd(Map.of("ZEUSD_SOCK_PATH", plain.toString()), "gpu", "set-power-limit", "250W", "--gpus", "0",
+                "--until-exit");
+        assertEquals(1, noFlag.exit());
+        assertTrue(noFlag.stderr().startsWith("zeusd: owner_pid needs a daemon started with --restore-on-client-exit"),
+                noFlag.stderr());
+        Path restoring = socketDaemon("--restore-on-client-exit", "--state-dir", dir.resolve("state").toString());
+        Run gone = zeusd(Map.of("ZEUSD_SOCK_PATH", restoring.toString()), "gpu", "set-power-limit", "250W", "--gpus",
+                "0", "--until-exit", "999999999");
+        assertEquals(1, gone.exit());
+        assertEquals("zeusd: owner_pid 999999999: no such process\n", gone.stderr());
+    }
+
+    private static void awaitLimit(Map<String, String> uds, long milliwatts, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        long last = -1;
+        while (System.nanoTime() < deadline) {
+            last = zeusd(uds, "gpu", "limit", "--gpus", "0", "--json").json().get("0").get("power_limit_mw").asLong();
+            if (last == milliwatts) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(what + ": GPU 0's limit is " + last + ", not " + milliwatts);
+    }
+
     @Test
     void noDaemonIsExitThreeNamingWhereItLooked() throws Exception {
         Run missing = zeusd("gpu", "power", "--socket", dir.resolve("nothing.sock").toString());

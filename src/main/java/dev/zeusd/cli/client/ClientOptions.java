@@ -22,7 +22,10 @@ import picocli.CommandLine.Spec;
 public final class ClientOptions {
     public static final int EXIT_REFUSED = 1;
     public static final int EXIT_UNREACHABLE = 3;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Built on first use: picocli creates this mixin for every command line, serve's included. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
@@ -120,7 +123,7 @@ public final class ClientOptions {
             return null;
         }
         try {
-            return JSON.readTree(body);
+            return Json.MAPPER.readTree(body);
         } catch (IOException e) {
             return null;
         }

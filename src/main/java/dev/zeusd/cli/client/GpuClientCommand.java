@@ -23,6 +23,12 @@ public class GpuClientCommand {
             description = "GPU ids, comma-separated (default: every GPU the token may use)")
     List<Integer> gpus;
 
+    @Option(names = "--until-exit", arity = "0..1", fallbackValue = "-1", paramLabel = "PID",
+            scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "For a change: put it back when process PID exits (default: the shell that runs this "
+                    + "command); needs a daemon with --restore-on-client-exit, over its Unix socket")
+    Long untilExit;
+
     @Command(name = "power", description = "Instant power draw")
     int power() {
         return read("/gpu/get_power", body -> table("POWER (W)", body.get("power_mw"), JsonNode::asLong));
@@ -67,7 +73,7 @@ public class GpuClientCommand {
         for (Map.Entry<String, JsonNode> gpu : fields(constraints)) {
             long max = gpu.getValue().get("max_power_limit_mw").asLong();
             client.call("POST", "/gpu/set_power_limit?gpu_ids=" + gpu.getKey() + "&power_limit_mw=" + max
-                    + "&block=true");
+                    + "&block=true" + owner());
             report("GPU " + gpu.getKey() + ": power limit " + Table.milli(max) + " W");
         }
         return 0;
@@ -106,10 +112,21 @@ public class GpuClientCommand {
     private int write(String operation, String parameters, String done) {
         List<Integer> ids = gpus != null ? gpus : allGpus();
         String query = "?gpu_ids=" + ids.stream().map(String::valueOf).collect(Collectors.joining(","))
-                + (parameters.isEmpty() ? "" : "&" + parameters) + "&block=true";
+                + (parameters.isEmpty() ? "" : "&" + parameters) + "&block=true" + owner();
         client.call("POST", "/gpu/" + operation + query);
         ids.forEach(id -> report("GPU " + id + ": " + done));
         return 0;
+    }
+
+    /** {@code &owner_pid=N} with --until-exit: N, or the shell that started this command. */
+    private String owner() {
+        if (untilExit == null) {
+            return "";
+        }
+        long pid = untilExit >= 0 ? untilExit
+                : ProcessHandle.current().parent().map(ProcessHandle::pid).orElseThrow(() -> client.fail(
+                        ClientOptions.EXIT_REFUSED, "--until-exit: this command has no parent process to wait for"));
+        return "&owner_pid=" + pid;
     }
 
     private void report(String line) {

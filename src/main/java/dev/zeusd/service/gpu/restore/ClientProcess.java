@@ -24,6 +24,21 @@ public record ClientProcess(long pid, long startTime) {
         return Optional.of(new ClientProcess(pid, startTimeOf(pid).orElse(GONE)));
     }
 
+    /** The real uid of process {@code pid} ({@code Uid:} in {@code /proc/<pid>/status}); empty if it is gone. */
+    public static OptionalLong uidOf(long pid) {
+        try {
+            for (String line : Files.readAllLines(PROC.resolve(Long.toString(pid)).resolve("status"),
+                    StandardCharsets.UTF_8)) {
+                if (line.startsWith("Uid:")) {
+                    return OptionalLong.of(Long.parseLong(line.substring(4).trim().split("\\s+")[0]));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // gone, or not a Linux /proc: no owner to name
+        }
+        return OptionalLong.empty();
+    }
+
     /** Whether this very process still runs (and is not a zombie). */
     public boolean isAlive() {
         if (startTime == GONE) {
