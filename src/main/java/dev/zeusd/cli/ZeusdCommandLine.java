@@ -38,7 +38,7 @@ public final class ZeusdCommandLine {
         StringBuilder text = new StringBuilder();
         section(text, help, "Run the daemon:%n", java.util.List.of("serve", "token"));
         section(text, help, "%nTalk to a running daemon (no root needed):%n",
-                java.util.List.of("gpu", "cpu", "whoami", "discover"));
+                java.util.List.of("gpu", "cpu", "top", "whoami", "discover"));
         section(text, help, "%n", java.util.List.of("help"));
         return text.toString();
     }

@@ -22,7 +22,7 @@ import dev.zeusd.testsupport.HandmadeJwt;
 import dev.zeusd.testsupport.ZeusdProcess;
 
 /**
- * {@code zeusd gpu|cpu|whoami|discover} as an unprivileged client of a simulated daemon over its Unix socket and TCP,
+ * {@code zeusd gpu|cpu|top|whoami|discover} as an unprivileged client of a simulated daemon over its Unix socket and TCP,
  * with and without tokens: tables, {@code --json}, units, refusals (exit 1), usage errors (exit 2), and no daemon
  * (exit 3).
  */
@@ -236,6 +236,64 @@ class ClientCommandsIT {
             Thread.sleep(200);
         }
         throw new AssertionError(what + ": GPU 0's limit is " + last + ", not " + milliwatts);
+    }
+
+    /** In a pseudo-terminal (util-linux script): every device on screen, redrawn, and q puts the terminal back. */
+    @Test
+    void topRedrawsInATerminalAndQuitsOnQ() throws Exception {
+        Path socket = socketDaemon();
+        String command = "'" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -jar '"
+                + ZeusdProcess.appDir().toAbsolutePath().resolve("quarkus-run.jar") + "' top --socket '" + socket + "'";
+        ProcessBuilder builder = new ProcessBuilder("script", "-qfec", command, "/dev/null")
+                .redirectOutput(dir.resolve("top.out").toFile()).redirectErrorStream(true);
+        builder.environment().put("TERM", "xterm-256color");
+        Process top = builder.start();
+        String screen = "";
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (count(screen, "zeusd top  ") < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            screen = Files.readString(dir.resolve("top.out"));
+        }
+        assertTrue(count(screen, "zeusd top  ") >= 3, "fewer than three frames: " + screen);
+        String lastFrame = screen.substring(screen.lastIndexOf("zeusd top  "));
+        for (String device : List.of("GPU 0", "GPU 3", "CPU 0", "CPU 1")) {
+            assertTrue(lastFrame.contains(device), device + " missing from " + lastFrame);
+        }
+        assertTrue(lastFrame.matches("(?s).*GPU 0 +NVIDIA[^\\r]* W / +\\d+ W \\[#+ *\\].*"), lastFrame);
+        assertTrue(screen.startsWith("\u001b[?1049h"), "the alternate screen first");
+        top.getOutputStream().write('q');
+        top.getOutputStream().flush();
+        assertTrue(top.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "q did not quit");
+        assertEquals(0, top.exitValue());
+        screen = Files.readString(dir.resolve("top.out"));
+        assertTrue(screen.endsWith("\u001b[?1049l"), "the terminal's own screen back last: "
+                + screen.substring(Math.max(0, screen.length() - 40)));
+    }
+
+    @Test
+    void topWithoutATerminalPrintsPlainLines() throws Exception {
+        Path socket = socketDaemon("--enable", "gpu-read");
+        try (ZeusdProcess top = ZeusdProcess.start(Map.of("ZEUSD_SOCK_PATH", socket.toString()), "top", "--interval",
+                "0.3")) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (top.stdout().lines().count() < 8 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            List<String> lines = top.stdout().lines().toList();
+            assertTrue(lines.size() >= 8, top.stdout() + top.stderr());
+            assertTrue(lines.get(0).matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z gpu0 power_w=[\\d.]+ limit_w=\\d+ energy_j=[\\d.]+"),
+                    lines.get(0));
+            assertTrue(lines.stream().noneMatch(l -> l.contains("cpu")), "cpu-read is off: " + lines);
+            assertTrue(lines.stream().noneMatch(l -> l.contains("\u001b")), "no escape sequences without a terminal");
+        }
+    }
+
+    private static int count(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
     }
 
     @Test

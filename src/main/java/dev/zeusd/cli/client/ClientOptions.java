@@ -72,8 +72,7 @@ public final class ClientOptions {
     JsonNode call(String method, String pathAndQuery) {
         DaemonClient.Response response;
         try {
-            response = new DaemonClient(DaemonAddress.resolve(socket, hostPort, System.getenv()), token())
-                    .send(method, pathAndQuery);
+            response = client().send(method, pathAndQuery);
         } catch (DaemonClient.DaemonUnreachable e) {
             throw fail(EXIT_UNREACHABLE, e.getMessage());
         }
@@ -82,6 +81,11 @@ public final class ClientOptions {
             throw fail(EXIT_REFUSED, errorSentence(response.status(), body));
         }
         return body;
+    }
+
+    /** A client of the daemon this command talks to, with its token. */
+    DaemonClient client() {
+        return new DaemonClient(DaemonAddress.resolve(socket, hostPort, System.getenv()), token());
     }
 
     /** The daemon's own words: {@code error}, else each device's error of {@code errors}. */

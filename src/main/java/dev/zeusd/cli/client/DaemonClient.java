@@ -36,11 +36,8 @@ final class DaemonClient {
      * @throws DaemonUnreachable if nothing answers at the address
      */
     Response send(String method, String pathAndQuery) {
-        SocketAddress target = address.socket().<SocketAddress>map(UnixDomainSocketAddress::of)
-                .orElseGet(() -> new InetSocketAddress(address.hostPort().get().host(), address.hostPort().get().port()));
-        try (SocketChannel channel = SocketChannel.open(address.socket().isPresent() ? StandardProtocolFamily.UNIX
-                : ((InetSocketAddress) target).getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6
-                : StandardProtocolFamily.INET)) {
+        SocketAddress target = target();
+        try (SocketChannel channel = SocketChannel.open(family(target))) {
             try {
                 channel.connect(target);
             } catch (IOException e) {
@@ -54,6 +51,98 @@ final class DaemonClient {
         } catch (IOException e) {
             throw new DaemonUnreachable(address, e);
         }
+    }
+
+    /**
+     * Opens a Server-Sent-Event stream and hands each event's {@code data:} text to {@code onEvent} until the daemon
+     * closes it or the thread is interrupted; on the calling thread.
+     *
+     * @return the status, if the daemon refused the stream (the body is not read)
+     */
+    int stream(String pathAndQuery, java.util.function.Consumer<String> onEvent) {
+        SocketAddress target = target();
+        try (SocketChannel channel = SocketChannel.open(family(target))) {
+            try {
+                channel.connect(target);
+            } catch (IOException e) {
+                throw new DaemonUnreachable(address, e);
+            }
+            StringBuilder request = new StringBuilder().append("GET ").append(pathAndQuery)
+                    .append(" HTTP/1.1\r\nHost: zeusd\r\nAccept: text/event-stream\r\n");
+            token.ifPresent(t -> request.append("Authorization: Bearer ").append(t).append("\r\n"));
+            channel.write(ByteBuffer.wrap(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII)));
+            java.io.InputStream in = new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(channel));
+            String status = readLine(in);
+            int code = Integer.parseInt(status.split(" ")[1]);
+            boolean chunked = false;
+            for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+                String lower = line.toLowerCase(Locale.ROOT);
+                chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
+            }
+            if (code != 200) {
+                return code;
+            }
+            StringBuilder pending = new StringBuilder();
+            while (!Thread.currentThread().isInterrupted()) {
+                String chunk = chunked ? readChunk(in) : readSome(in);
+                if (chunk == null) {
+                    break;
+                }
+                pending.append(chunk);
+                for (int end = pending.indexOf("\n\n"); end >= 0; end = pending.indexOf("\n\n")) {
+                    String event = pending.substring(0, end);
+                    pending.delete(0, end + 2);
+                    event.lines().filter(line -> line.startsWith("data: "))
+                            .forEach(line -> onEvent.accept(line.substring("data: ".length())));
+                }
+            }
+            return 200;
+        } catch (IOException e) {
+            throw new DaemonUnreachable(address, e);
+        }
+    }
+
+    private SocketAddress target() {
+        return address.socket().<SocketAddress>map(UnixDomainSocketAddress::of)
+                .orElseGet(() -> new InetSocketAddress(address.hostPort().get().host(), address.hostPort().get().port()));
+    }
+
+    private static java.net.ProtocolFamily family(SocketAddress target) {
+        if (target instanceof UnixDomainSocketAddress) {
+            return StandardProtocolFamily.UNIX;
+        }
+        return ((InetSocketAddress) target).getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET;
+    }
+
+    private static String readLine(java.io.InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b >= 0; b = in.read()) {
+            if (b == '\n') {
+                String text = line.toString(StandardCharsets.US_ASCII);
+                return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+            }
+            line.write(b);
+        }
+        throw new IOException("the daemon closed the connection");
+    }
+
+    /** What the stream has now (at least a byte), or null at its end. */
+    private static String readSome(java.io.InputStream in) throws IOException {
+        byte[] buffer = new byte[8192];
+        int read = in.read(buffer);
+        return read < 0 ? null : new String(buffer, 0, read, StandardCharsets.UTF_8);
+    }
+
+    /** One chunk of a chunked body, or null at its end. */
+    private static String readChunk(java.io.InputStream in) throws IOException {
+        int size = Integer.parseInt(readLine(in).split(";")[0].trim(), 16);
+        if (size == 0) {
+            return null;
+        }
+        String chunk = new String(in.readNBytes(size), StandardCharsets.UTF_8);
+        readLine(in);
+        return chunk;
     }
 
     private static byte[] readAll(SocketChannel channel) throws IOException {
