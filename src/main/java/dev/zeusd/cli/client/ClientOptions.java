@@ -64,6 +64,17 @@ public final class ClientOptions {
         return spec.commandLine().getOut();
     }
 
+    /** The daemon's JSON as it came with --json, else what {@code table} prints. */
+    int print(JsonNode body, Runnable table) {
+        if (json) {
+            out().println(body);
+        } else {
+            table.run();
+        }
+        out().flush();
+        return 0;
+    }
+
     /**
      * Sends the request and returns the daemon's JSON body (null when it is empty).
      *

@@ -24,7 +24,7 @@ public class CpuClientCommand {
     @Command(name = "power", description = "Package and DRAM power")
     int power() {
         JsonNode body = client.call("GET", "/cpu/get_power" + query('?'));
-        return print(body, () -> {
+        return client.print(body, () -> {
             Table table = new Table("CPU", "PACKAGE (W)", "DRAM (W)");
             for (Map.Entry<String, JsonNode> cpu : GpuClientCommand.fields(body.get("power_mw"))) {
                 table.row(cpu.getKey(), Table.milli(cpu.getValue().get("cpu_mw").asLong()),
@@ -37,7 +37,7 @@ public class CpuClientCommand {
     @Command(name = "energy", description = "Package and DRAM energy since the daemon started counting")
     int energy() {
         JsonNode body = client.call("GET", "/cpu/get_cumulative_energy?cpu=true&dram=true" + query('&'));
-        return print(body, () -> {
+        return client.print(body, () -> {
             Table table = new Table("CPU", "PACKAGE (J)", "DRAM (J)");
             for (Map.Entry<String, JsonNode> cpu : GpuClientCommand.fields(body)) {
                 table.row(cpu.getKey(), micro(cpu.getValue().get("cpu_energy_uj").asLong()),
@@ -45,16 +45,6 @@ public class CpuClientCommand {
             }
             table.print(client.out());
         });
-    }
-
-    private int print(JsonNode body, Runnable table) {
-        if (client.json()) {
-            client.out().println(body);
-            client.out().flush();
-        } else {
-            table.run();
-        }
-        return 0;
     }
 
     /** A value in milli- (3) or micro- (6) units as whole units, or "-" where the package has no DRAM domain. */

@@ -36,20 +36,27 @@ final class DaemonClient {
      * @throws DaemonUnreachable if nothing answers at the address
      */
     Response send(String method, String pathAndQuery) {
-        SocketAddress target = target();
-        try (SocketChannel channel = SocketChannel.open(family(target))) {
-            try {
-                channel.connect(target);
-            } catch (IOException e) {
-                throw new DaemonUnreachable(address, e);
-            }
-            StringBuilder request = new StringBuilder().append(method).append(' ').append(pathAndQuery)
-                    .append(" HTTP/1.1\r\nHost: zeusd\r\nContent-Length: 0\r\nConnection: close\r\n");
-            token.ifPresent(t -> request.append("Authorization: Bearer ").append(t).append("\r\n"));
-            channel.write(ByteBuffer.wrap(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII)));
+        try (SocketChannel channel = connect(method, pathAndQuery, "Content-Length: 0\r\nConnection: close")) {
             return parse(readAll(channel));
         } catch (IOException e) {
             throw new DaemonUnreachable(address, e);
+        }
+    }
+
+    /** A connection to the daemon with the request written: {@code extraHeaders} without the final line break. */
+    private SocketChannel connect(String method, String pathAndQuery, String extraHeaders) throws IOException {
+        SocketAddress target = target();
+        SocketChannel channel = SocketChannel.open(family(target));
+        try {
+            channel.connect(target);
+            StringBuilder request = new StringBuilder().append(method).append(' ').append(pathAndQuery)
+                    .append(" HTTP/1.1\r\nHost: zeusd\r\n").append(extraHeaders).append("\r\n");
+            token.ifPresent(t -> request.append("Authorization: Bearer ").append(t).append("\r\n"));
+            channel.write(ByteBuffer.wrap(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII)));
+            return channel;
+        } catch (IOException e) {
+            channel.close();
+            throw e;
         }
     }
 
@@ -60,17 +67,7 @@ final class DaemonClient {
      * @return the status, if the daemon refused the stream (the body is not read)
      */
     int stream(String pathAndQuery, java.util.function.Consumer<String> onEvent) {
-        SocketAddress target = target();
-        try (SocketChannel channel = SocketChannel.open(family(target))) {
-            try {
-                channel.connect(target);
-            } catch (IOException e) {
-                throw new DaemonUnreachable(address, e);
-            }
-            StringBuilder request = new StringBuilder().append("GET ").append(pathAndQuery)
-                    .append(" HTTP/1.1\r\nHost: zeusd\r\nAccept: text/event-stream\r\n");
-            token.ifPresent(t -> request.append("Authorization: Bearer ").append(t).append("\r\n"));
-            channel.write(ByteBuffer.wrap(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII)));
+        try (SocketChannel channel = connect("GET", pathAndQuery, "Accept: text/event-stream")) {
             java.io.InputStream in = new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(channel));
             String status = readLine(in);
             int code = Integer.parseInt(status.split(" ")[1]);

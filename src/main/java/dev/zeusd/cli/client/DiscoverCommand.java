@@ -15,9 +15,7 @@ public class DiscoverCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() {
         JsonNode body = client.call("GET", "/discover");
-        if (client.json()) {
-            client.out().println(body);
-        } else {
+        return client.print(body, () -> {
             Table gpus = new Table("GPU", "NAME", "PCI ADDRESS", "ENERGY COUNTER");
             body.get("gpus").forEach(gpu -> gpus.row(gpu.get("id").asInt(), gpu.get("name").asText(),
                     gpu.get("pci_address").asText(), gpu.get("cumulative_energy_available").asBoolean() ? "yes" : "no"));
@@ -30,8 +28,6 @@ public class DiscoverCommand implements java.util.concurrent.Callable<Integer> {
             client.out().println();
             client.out().println("API groups: " + WhoamiCommand.join(body.get("enabled_api_groups"))
                     + (body.get("auth_required").asBoolean() ? " (tokens required)" : ""));
-        }
-        client.out().flush();
-        return 0;
+        });
     }
 }

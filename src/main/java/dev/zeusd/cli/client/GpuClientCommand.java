@@ -99,13 +99,7 @@ public class GpuClientCommand {
 
     private int read(String path, Render render) {
         JsonNode body = client.call("GET", path + query());
-        if (client.json()) {
-            client.out().println(body);
-            client.out().flush();
-        } else {
-            render.print(body);
-        }
-        return 0;
+        return client.print(body, () -> render.print(body));
     }
 
     /** A control call on the named GPUs (every GPU when none are named), waiting for it to finish. */

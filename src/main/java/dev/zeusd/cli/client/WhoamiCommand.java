@@ -15,9 +15,7 @@ public class WhoamiCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() {
         JsonNode body = client.call("GET", "/auth/whoami");
-        if (client.json()) {
-            client.out().println(body);
-        } else {
+        return client.print(body, () -> {
             Table table = new Table("FIELD", "VALUE").row("user", body.path("sub").asText())
                     .row("scopes", join(body.get("scopes")));
             if (body.has("gpu_ids")) {
@@ -29,9 +27,7 @@ public class WhoamiCommand implements java.util.concurrent.Callable<Integer> {
             table.row("expires", body.has("exp") ? java.time.Instant.ofEpochSecond(body.get("exp").asLong()).toString()
                     : "never");
             table.print(client.out());
-        }
-        client.out().flush();
-        return 0;
+        });
     }
 
     static String join(JsonNode array) {

@@ -54,7 +54,12 @@ public class ControlAudit {
      */
     public void around(int gpuId, GpuDevice gpu, GpuCommand command, String caller, Map<String, String> context,
             Supplier<Map<String, String>> call) {
-        around(new Entry(gpuId, command, caller, context), gpu, call);
+        around(entry(gpuId, command, caller, context), gpu, call);
+    }
+
+    /** The one line a control call on one GPU will get, from {@link #around} or {@link #timedOut}. */
+    public Entry entry(int gpuId, GpuCommand command, String caller, Map<String, String> context) {
+        return new Entry(gpuId, command, caller, context);
     }
 
     /**
@@ -92,7 +97,7 @@ public class ControlAudit {
         private final AtomicBoolean written = new AtomicBoolean();
         private volatile String previous = "unknown";
 
-        public Entry(int gpuId, GpuCommand command, String caller, Map<String, String> context) {
+        private Entry(int gpuId, GpuCommand command, String caller, Map<String, String> context) {
             this.gpuId = gpuId;
             this.command = command;
             this.caller = caller;

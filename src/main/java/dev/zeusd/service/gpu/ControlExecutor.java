@@ -46,7 +46,7 @@ final class ControlExecutor {
 
     /** A restore: audited as {@code caller=zeusd} with its reason in {@code context}. */
     private void restore(int gpuId, GpuDevice gpu, GpuCommand command, Map<String, String> context) {
-        audit.around(audit.new Entry(gpuId, command, "zeusd", context), gpu, () -> execute(gpuId, gpu, command));
+        audit.around(gpuId, gpu, command, "zeusd", context, () -> execute(gpuId, gpu, command));
     }
 
     /**

@@ -197,7 +197,7 @@ public final class GpuService implements AutoCloseable {
      */
     private CompletableFuture<Boolean> startTracked(int id, GpuCommand command, String caller,
             Optional<ClientProcess> client) {
-        ControlAudit.Entry entry = audit.new Entry(id, command, caller, Map.of());
+        ControlAudit.Entry entry = audit.entry(id, command, caller, Map.of());
         CompletableFuture<Boolean> done;
         try {
             done = workers.submit(id, gpu -> executor.apply(entry, id, gpu, command, client));
