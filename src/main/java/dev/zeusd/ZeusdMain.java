@@ -10,6 +10,6 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 @QuarkusMain
 public class ZeusdMain {
     public static void main(String... args) {
-        System.exit(ZeusdCommandLine.commandLine().execute(args));
+        System.exit(ZeusdCommandLine.execute(args));
     }
 }

@@ -4,6 +4,11 @@ import java.io.PrintWriter;
 
 import dev.zeusd.StartupException;
 import dev.zeusd.cli.client.ClientOptions;
+import dev.zeusd.cli.client.CpuClientCommand;
+import dev.zeusd.cli.client.DiscoverCommand;
+import dev.zeusd.cli.client.GpuClientCommand;
+import dev.zeusd.cli.client.TopCommand;
+import dev.zeusd.cli.client.WhoamiCommand;
 import dev.zeusd.config.BuildVersion;
 import picocli.CommandLine;
 
@@ -19,14 +24,36 @@ public final class ZeusdCommandLine {
     private ZeusdCommandLine() {
     }
 
+    /** The commands that talk to a running daemon, by name: each is parsed on its own (see {@link #execute}). */
+    private static final java.util.Map<String, java.util.function.Supplier<Object>> CLIENT_COMMANDS = java.util.Map.of(
+            "gpu", GpuClientCommand::new, "cpu", CpuClientCommand::new, "top", TopCommand::new,
+            "whoami", WhoamiCommand::new, "discover", DiscoverCommand::new);
+
+    /**
+     * Runs {@code zeusd args...}. A client command is parsed without the rest of the tree: picocli builds the model of
+     * every command it is given, and the daemon's options would cost a client most of its start-up.
+     */
+    public static int execute(String... args) {
+        if (args.length > 0 && CLIENT_COMMANDS.containsKey(args[0])) {
+            CommandLine client = configured(new CommandLine(CLIENT_COMMANDS.get(args[0]).get()));
+            client.setCommandName("zeusd " + args[0]);
+            return client.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
+        return commandLine().execute(args);
+    }
+
     /** Builds the command line with our error handling; stdout carries only command output, logs go to stderr. */
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new ZeusdCommand());
+        CommandLine commandLine = configured(new CommandLine(new ZeusdCommand()));
+        commandLine.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST,
+                ZeusdCommandLine::groupedCommands);
+        return commandLine;
+    }
+
+    private static CommandLine configured(CommandLine commandLine) {
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler(ZeusdCommandLine::handle);
         commandLine.setParameterExceptionHandler(ZeusdCommandLine::usageError);
-        commandLine.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST,
-                ZeusdCommandLine::groupedCommands);
         return commandLine;
     }
 

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,10 +21,6 @@ import picocli.CommandLine.Spec;
 public final class ClientOptions {
     public static final int EXIT_REFUSED = 1;
     public static final int EXIT_UNREACHABLE = 3;
-    /** Built on first use: picocli creates this mixin for every command line, serve's included. */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
@@ -46,6 +41,9 @@ public final class ClientOptions {
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print the daemon's JSON unchanged")
     boolean json;
 
+    /** The body of the last answer, for --json. */
+    private String lastBody = "";
+
     /** A request failed in a way the command reports with its exit code; the message is already on stderr. */
     public static final class Failed extends RuntimeException {
         public final int exitCode;
@@ -64,10 +62,10 @@ public final class ClientOptions {
         return spec.commandLine().getOut();
     }
 
-    /** The daemon's JSON as it came with --json, else what {@code table} prints. */
+    /** With --json the daemon's last answer as it came, byte for byte; else what {@code table} prints. */
     int print(JsonNode body, Runnable table) {
         if (json) {
-            out().println(body);
+            out().println(lastBody.strip());
         } else {
             table.run();
         }
@@ -87,6 +85,7 @@ public final class ClientOptions {
         } catch (DaemonClient.DaemonUnreachable e) {
             throw fail(EXIT_UNREACHABLE, e.getMessage());
         }
+        lastBody = response.body();
         JsonNode body = parse(response.body());
         if (response.status() / 100 != 2) {
             throw fail(EXIT_REFUSED, errorSentence(response.status(), body));
@@ -138,7 +137,7 @@ public final class ClientOptions {
             return null;
         }
         try {
-            return Json.MAPPER.readTree(body);
+            return JsonTree.parse(body);
         } catch (IOException e) {
             return null;
         }

@@ -16,7 +16,6 @@ import org.jline.utils.InfoCmp.Capability;
 import org.jline.utils.NonBlockingReader;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +40,6 @@ public class TopCommand implements Callable<Integer> {
             description = "Without a terminal: seconds between two prints of every device (default 1)")
     double interval = 1;
 
-    private final ObjectMapper json = new ObjectMapper();
     private final CountDownLatch quit = new CountDownLatch(1);
     /** Set by a stream that failed: the view stops and exits with it. */
     private volatile int failure;
@@ -50,8 +48,8 @@ public class TopCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         JsonNode discover = client.call("GET", "/discover");
         PowerBoard board = new PowerBoard(discover);
-        List<String> groups = json.convertValue(discover.get("enabled_api_groups"),
-                json.getTypeFactory().constructCollectionType(List.class, String.class));
+        List<String> groups = new java.util.ArrayList<>();
+        discover.get("enabled_api_groups").forEach(group -> groups.add(group.asText()));
         if (groups.contains("gpu-read")) {
             board.limits(client.call("GET", "/gpu/get_power_limit"));
             follow("/gpu/stream_power", board::gpuEvent);
@@ -76,7 +74,7 @@ public class TopCommand implements Callable<Integer> {
             try {
                 int status = client.client().stream(path, data -> {
                     try {
-                        onEvent.accept(json.readTree(data));
+                        onEvent.accept(JsonTree.parse(data));
                     } catch (IOException e) {
                         // not JSON: skip the event
                     }
