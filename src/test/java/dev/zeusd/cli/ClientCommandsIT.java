@@ -193,11 +193,7 @@ class ClientCommandsIT {
         String script = docs.substring(docs.indexOf('\n', start) + 1, docs.indexOf("```", start + 5));
         assertTrue(script.contains("python train.py"), script);
         Path job = Files.writeString(dir.resolve("job.sh"), script.replace("python train.py", "sleep 5"));
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path shim = Files.writeString(bin.resolve("zeusd"), "#!/bin/sh\nexec '"
-                + Path.of(System.getProperty("java.home"), "bin", "java") + "' -jar '"
-                + ZeusdProcess.appDir().toAbsolutePath().resolve("quarkus-run.jar") + "' \"$@\"\n");
-        shim.toFile().setExecutable(true);
+        Path bin = zeusdOnPath();
         ProcessBuilder builder = new ProcessBuilder("bash", job.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("job.log").toFile());
         builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
@@ -208,6 +204,48 @@ class ClientCommandsIT {
         assertEquals(0, running.waitFor(), Files.readString(dir.resolve("job.log")));
         awaitLimit(uds, before.get("0").get("power_limit_mw").asLong(), "the limit back after the job");
         assertTrue(Files.readString(dir.resolve("job.log")).contains("GPU 0: power limit 250 W"));
+    }
+
+    /** docs/client.md's Slurm Prolog and Epilog, run as written with the GPU ids Slurm would give. */
+    @Test
+    void theDocumentedSlurmPrologAndEpilogCapAndResetTheJobsGpus() throws Exception {
+        Path socket = socketDaemon();
+        Map<String, String> uds = Map.of("ZEUSD_SOCK_PATH", socket.toString());
+        JsonNode constraints = JSON.readTree(new dev.zeusd.testsupport.UdsHttpClient(socket)
+                .get("/gpu/get_power_limit_constraints").body());
+        String docs = Files.readString(Path.of("docs/client.md"));
+        Path bin = zeusdOnPath();
+        for (String hook : List.of("prolog", "epilog")) {
+            int start = docs.indexOf("```sh\n# " + (hook.equals("prolog") ? "Prolog" : "Epilog") + "=/etc/slurm/");
+            assertTrue(start >= 0, "docs/client.md lacks the " + hook);
+            String script = docs.substring(docs.indexOf('\n', start) + 1, docs.indexOf("```", start + 5));
+            ProcessBuilder builder = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true);
+            builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+            builder.environment().put("ZEUSD_SOCK_PATH", socket.toString());
+            builder.environment().put("SLURM_JOB_GPUS", "1,2");
+            Process run = builder.start();
+            String output = new String(run.getInputStream().readAllBytes());
+            assertEquals(0, run.waitFor(), hook + ": " + output);
+            JsonNode limits = zeusd(uds, "gpu", "limit", "--json").json();
+            for (String gpu : List.of("1", "2")) {
+                long expected = hook.equals("prolog") ? 250_000
+                        : constraints.get(gpu).get("max_power_limit_mw").asLong();
+                assertEquals(expected, limits.get(gpu).get("power_limit_mw").asLong(), hook + " GPU " + gpu);
+            }
+            assertTrue(limits.get("0").get("power_limit_mw").asLong() != 250_000, "GPU 0 is not the job's");
+        }
+    }
+
+    /** A directory with a {@code zeusd} that runs the packaged daemon's jar, for scripts that call zeusd by name. */
+    private Path zeusdOnPath() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path shim = bin.resolve("zeusd");
+        if (!Files.exists(shim)) {
+            Files.writeString(shim, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
+                    + "' -jar '" + ZeusdProcess.appDir().toAbsolutePath().resolve("quarkus-run.jar") + "' \"$@\"\n");
+            shim.toFile().setExecutable(true);
+        }
+        return bin;
     }
 
     @Test
