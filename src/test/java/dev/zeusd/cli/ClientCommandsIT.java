@@ -249,6 +249,36 @@ class ClientCommandsIT {
     }
 
     @Test
+    void untilExitOfANamedProcessAndTheRemainingTables() throws Exception {
+        Path socket = socketDaemon("--restore-on-client-exit", "--state-dir", dir.resolve("state").toString());
+        Map<String, String> uds = Map.of("ZEUSD_SOCK_PATH", socket.toString());
+        long original = zeusd(uds, "gpu", "limit", "--gpus", "2", "--json").json().get("2").get("power_limit_mw")
+                .asLong();
+        Process owner = new ProcessBuilder("sleep", "60").start();
+        try {
+            Run capped = zeusd(uds, "gpu", "set-power-limit", "200W", "--gpus", "2", "--until-exit",
+                    Long.toString(owner.pid()));
+            assertEquals(0, capped.exit(), capped.stderr());
+            Thread.sleep(1_000);
+            assertEquals(200_000, zeusd(uds, "gpu", "limit", "--gpus", "2", "--json").json().get("2")
+                    .get("power_limit_mw").asLong(), "the cap outlives the client while its owner runs");
+        } finally {
+            owner.destroy();
+        }
+        awaitLimitOf(uds, "2", original);
+
+        Run energy = zeusd(uds, "gpu", "energy", "--gpus", "0");
+        assertEquals(0, energy.exit(), energy.stderr());
+        assertTrue(energy.stdout().matches("GPU  ENERGY \\(J\\)\n0    [\\d.]+\n"), energy.stdout());
+        Run cpuPower = zeusd(uds, "cpu", "power");
+        assertEquals(0, cpuPower.exit(), cpuPower.stderr());
+        assertTrue(cpuPower.stdout().matches("CPU  PACKAGE \\(W\\)  DRAM \\(W\\)\n0 +[\\d.]+ +[\\d.]+\n1 +[\\d.]+ +-\n"),
+                cpuPower.stdout());
+        Run cpuJson = zeusd(uds, "cpu", "power", "--json", "--cpus", "1");
+        assertEquals(List.of("1"), names(cpuJson.json().get("power_mw")));
+    }
+
+    @Test
     void ownerPidIsRefusedWhereItCannotWork() throws Exception {
         Path plain = socketDaemon();
         Run noFlag = zeusd(Map.of("ZEUSD_SOCK_PATH", plain.toString()), "gpu", "set-power-limit", "250W", "--gpus", "0",
@@ -264,16 +294,24 @@ class ClientCommandsIT {
     }
 
     private static void awaitLimit(Map<String, String> uds, long milliwatts, String what) throws Exception {
+        try {
+            awaitLimitOf(uds, "0", milliwatts);
+        } catch (AssertionError e) {
+            throw new AssertionError(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void awaitLimitOf(Map<String, String> uds, String gpu, long milliwatts) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         long last = -1;
         while (System.nanoTime() < deadline) {
-            last = zeusd(uds, "gpu", "limit", "--gpus", "0", "--json").json().get("0").get("power_limit_mw").asLong();
+            last = zeusd(uds, "gpu", "limit", "--gpus", gpu, "--json").json().get(gpu).get("power_limit_mw").asLong();
             if (last == milliwatts) {
                 return;
             }
             Thread.sleep(200);
         }
-        throw new AssertionError(what + ": GPU 0's limit is " + last + ", not " + milliwatts);
+        throw new AssertionError("GPU " + gpu + "'s limit is " + last + ", not " + milliwatts);
     }
 
     /** In a pseudo-terminal (util-linux script): every device on screen, redrawn, and q puts the terminal back. */
