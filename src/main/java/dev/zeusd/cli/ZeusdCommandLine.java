@@ -1,6 +1,11 @@
 package dev.zeusd.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.zeusd.StartupException;
 import dev.zeusd.cli.client.ClientOptions;
@@ -21,13 +26,13 @@ public final class ZeusdCommandLine {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
 
-    private ZeusdCommandLine() {
-    }
-
     /** The commands that talk to a running daemon, by name: each is parsed on its own (see {@link #execute}). */
-    private static final java.util.Map<String, java.util.function.Supplier<Object>> CLIENT_COMMANDS = java.util.Map.of(
+    private static final Map<String, Supplier<Object>> CLIENT_COMMANDS = Map.of(
             "gpu", GpuClientCommand::new, "cpu", CpuClientCommand::new, "top", TopCommand::new,
             "whoami", WhoamiCommand::new, "discover", DiscoverCommand::new);
+
+    private ZeusdCommandLine() {
+    }
 
     /**
      * Runs {@code zeusd args...}. A client command is parsed without the rest of the tree: picocli builds the model of
@@ -37,7 +42,7 @@ public final class ZeusdCommandLine {
         if (args.length > 0 && CLIENT_COMMANDS.containsKey(args[0])) {
             CommandLine client = configured(new CommandLine(CLIENT_COMMANDS.get(args[0]).get()));
             client.setCommandName("zeusd " + args[0]);
-            return client.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return client.execute(Arrays.copyOfRange(args, 1, args.length));
         }
         return commandLine().execute(args);
     }
@@ -63,16 +68,16 @@ public final class ZeusdCommandLine {
             return help.commandList();
         }
         StringBuilder text = new StringBuilder();
-        section(text, help, "Run the daemon:%n", java.util.List.of("serve", "token"));
+        section(text, help, "Run the daemon:%n", List.of("serve", "token"));
         section(text, help, "%nTalk to a running daemon (no root needed):%n",
-                java.util.List.of("gpu", "cpu", "top", "whoami", "discover"));
-        section(text, help, "%n", java.util.List.of("help"));
+                List.of("gpu", "cpu", "top", "whoami", "discover"));
+        section(text, help, "%n", List.of("help"));
         return text.toString();
     }
 
     private static void section(StringBuilder text, CommandLine.Help help, String heading,
-            java.util.List<String> names) {
-        java.util.Map<String, CommandLine.Help> subcommands = new java.util.LinkedHashMap<>();
+            List<String> names) {
+        Map<String, CommandLine.Help> subcommands = new LinkedHashMap<>();
         names.forEach(name -> subcommands.put(name, help.subcommands().get(name)));
         text.append(String.format(heading)).append(help.commandList(subcommands));
     }
