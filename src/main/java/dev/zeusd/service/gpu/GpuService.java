@@ -236,11 +236,6 @@ public final class GpuService implements AutoCloseable {
         return workers.callCount();
     }
 
-    /** Whether GPU {@code id} has been inside one call for longer than the device timeout. */
-    public boolean stuck(int id) {
-        return workers.stuck(id);
-    }
-
     @Override
     public void close() {
         keeper.close(); // restores (if asked to) while the workers and the backend still run
