@@ -12,6 +12,9 @@
  *                           loaded from this file at init and saved to it after every change, so that they outlive
  *                           the process as a real GPU's do (restart and crash tests)
  *   FAKE_NVML_HANG_FILE     hang injection: lines "<index> <function|*> <ms>" (see fake_hang.h)
+ *   FAKE_NVML_MIG_FILE      MIG partitions, read at every call so that tests can repartition a running GPU: lines
+ *                           "<index> <count>", GPU <index> then has <count> MIG devices (at most 7) whose UUIDs are
+ *                           MIG-fa4e0000-0000-4000-8000-<index: 8 hex digits><slot: 4 hex digits>
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -29,12 +32,14 @@ enum {
     NVML_ERROR_INVALID_ARGUMENT = 2,
     NVML_ERROR_NOT_SUPPORTED = 3,
     NVML_ERROR_NO_PERMISSION = 4,
+    NVML_ERROR_NOT_FOUND = 6,
     NVML_ERROR_INSUFFICIENT_SIZE = 7,
     NVML_ERROR_DRIVER_NOT_LOADED = 9,
     NVML_ERROR_UNKNOWN = 999,
 };
 
 #define MAX_DEVICES 16
+#define MAX_MIG 7
 
 /* nvmlPciInfo_t as of NVML 11 (nvmlDeviceGetPciInfo_v3). */
 typedef struct {
@@ -62,6 +67,8 @@ struct fake_device {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct fake_device devices[MAX_DEVICES];
+/* MIG device handles: one per (GPU, slot); a handle is valid while the GPU has that many partitions. */
+static struct fake_mig { unsigned int parent, slot; } migs[MAX_DEVICES][MAX_MIG];
 static unsigned int device_count;
 static int init_count;
 static long power_reads;
@@ -292,11 +299,54 @@ nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t d, char *name, unsigned int length) 
     return NVML_SUCCESS;
 }
 
+static int is_mig(const void *d) {
+    return (const char *) d >= (const char *) migs && (const char *) d < (const char *) migs + sizeof migs;
+}
+
 nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t d, char *uuid, unsigned int length) {
+    if (is_mig(d)) {
+        const struct fake_mig *mig = (const struct fake_mig *) d;
+        if (!uuid) return NVML_ERROR_INVALID_ARGUMENT;
+        if (length < 41) return NVML_ERROR_INSUFFICIENT_SIZE;
+        snprintf(uuid, length, "MIG-fa4e0000-0000-4000-8000-%08x%04x", mig->parent, mig->slot);
+        return NVML_SUCCESS;
+    }
     CHECK(d);
     if (!uuid) return NVML_ERROR_INVALID_ARGUMENT;
     if (length < 41) return NVML_ERROR_INSUFFICIENT_SIZE;
     snprintf(uuid, length, "GPU-fa4e0000-0000-4000-8000-%012x", d->index);
+    return NVML_SUCCESS;
+}
+
+/* The number of MIG devices of GPU index now, from FAKE_NVML_MIG_FILE. */
+static unsigned int mig_count(unsigned int index) {
+    const char *path = getenv("FAKE_NVML_MIG_FILE");
+    FILE *f = path ? fopen(path, "r") : NULL;
+    unsigned int gpu, count, found = 0;
+    if (!f) return 0;
+    while (fscanf(f, "%u %u", &gpu, &count) == 2) {
+        if (gpu == index) found = count > MAX_MIG ? MAX_MIG : count;
+    }
+    fclose(f);
+    return found;
+}
+
+nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(nvmlDevice_t d, unsigned int *count) {
+    CHECK(d);
+    if (!count) return NVML_ERROR_INVALID_ARGUMENT;
+    *count = mig_count(d->index) > 0 ? MAX_MIG : 0;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(nvmlDevice_t d, unsigned int index, nvmlDevice_t *mig) {
+    CHECK(d);
+    if (!mig || index >= MAX_MIG) return NVML_ERROR_INVALID_ARGUMENT;
+    unsigned int count = mig_count(d->index);
+    if (count == 0) return NVML_ERROR_INVALID_ARGUMENT; /* MIG not enabled */
+    if (index >= count) return NVML_ERROR_NOT_FOUND;
+    migs[d->index][index].parent = d->index;
+    migs[d->index][index].slot = index;
+    *mig = (nvmlDevice_t) &migs[d->index][index];
     return NVML_SUCCESS;
 }
 

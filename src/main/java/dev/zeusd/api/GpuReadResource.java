@@ -1,8 +1,11 @@
 package dev.zeusd.api;
 
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -19,6 +22,8 @@ import org.jboss.resteasy.reactive.RestMulti;
 import dev.zeusd.api.response.DeviceMaps;
 import dev.zeusd.api.response.GpuPowerResponse;
 import dev.zeusd.api.response.GpuValues;
+import dev.zeusd.attribution.ContainerRef;
+import dev.zeusd.attribution.PodAttribution;
 import dev.zeusd.config.ApiGroup;
 import dev.zeusd.service.gpu.GpuService;
 
@@ -32,12 +37,14 @@ public class GpuReadResource {
     private final GpuService gpus;
     private final PowerEvents streams;
     private final DeviceScope scope;
+    private final PodAttribution pods;
 
     @Inject
-    public GpuReadResource(GpuService gpus, PowerEvents streams, DeviceScope scope) {
+    public GpuReadResource(GpuService gpus, PowerEvents streams, DeviceScope scope, PodAttribution pods) {
         this.gpus = gpus;
         this.streams = streams;
         this.scope = scope;
+        this.pods = pods;
     }
 
     /** Server-Sent Events in the {@code --stream-format} dialect; bad ids are a 400 before any stream starts. */
@@ -81,6 +88,23 @@ public class GpuReadResource {
     public CompletionStage<Map<String, GpuValues.PersistenceMode>> getPersistenceMode(
             @QueryParam(GPU_IDS) String gpuIds) {
         return byId(gpus.persistenceMode(ids(gpuIds)), GpuValues.PersistenceMode::new);
+    }
+
+    /**
+     * The containers each GPU is assigned to, from the last kubelet list (no device call, no kubelet call): every
+     * GPU asked for is a key, with an empty list when nobody has it.
+     */
+    @GET
+    @Path("get_pods")
+    public Map<String, List<ContainerRef>> getPods(@QueryParam(GPU_IDS) String gpuIds) {
+        SortedSet<Integer> ids = ids(gpuIds);
+        if (!pods.enabled()) {
+            throw ApiException.badRequest("pod attribution is off; start zeusd with --kubelet-pod-resources-socket "
+                    + "(the Helm chart: podAttribution.enabled=true)");
+        }
+        SortedMap<Integer, List<ContainerRef>> byId = new TreeMap<>();
+        ids.forEach(id -> byId.put(id, List.copyOf(pods.current().byGpu().getOrDefault(id, Collections.emptySortedSet()))));
+        return DeviceMaps.byId(byId, refs -> refs);
     }
 
     private static <T, J> CompletionStage<Map<String, J>> byId(CompletionStage<SortedMap<Integer, T>> values,

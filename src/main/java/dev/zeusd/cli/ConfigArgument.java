@@ -72,6 +72,12 @@ abstract class ConfigArgument<T> implements CommandLine.ITypeConverter<T> {
         }
     }
 
+    static final class PodAttributionInterval extends ConfigArgument<Duration> {
+        PodAttributionInterval() {
+            super(new Converters.PodAttributionInterval());
+        }
+    }
+
     static final class SocketMode extends ConfigArgument<SocketPermissions> {
         SocketMode() {
             super(new Converters.SocketMode());

@@ -123,6 +123,16 @@ public class ServeCommand implements Callable<Integer> {
                     + "(e.g. sudo rules around nvidia-smi); with at least one, gpu-control needs no root")
     Path gpuCommandOverrides;
 
+    @Option(names = "--kubelet-pod-resources-socket", paramLabel = "<PATH>", converter = ConfigArgument.FilePath.class,
+            description = "The kubelet's pod-resources socket (/var/lib/kubelet/pod-resources/kubelet.sock): attribute "
+                    + "GPUs to the pods and containers they are assigned to (zeusd_gpu_pod_info, /gpu/get_pods)")
+    Path kubeletPodResourcesSocket;
+
+    @Option(names = "--pod-attribution-interval", paramLabel = "<DURATION>",
+            converter = ConfigArgument.PodAttributionInterval.class,
+            description = "How often the kubelet's pod resources are listed (e.g. 10s); never on a request or scrape")
+    Duration podAttributionInterval;
+
     @Option(names = "--allow-unprivileged",
             description = "Skip the root check (fake devices, or permissions granted another way)")
     Boolean allowUnprivileged;

@@ -71,25 +71,57 @@ public final class Converters {
     }
 
     /**
-     * {@code --device-timeout}: how long a request waits for a device call, as {@code 5s}, {@code 500ms} or a number
-     * of seconds; at least 100 ms, at most 10 minutes.
+     * A duration setting written as {@code 5s}, {@code 500ms} or a number of seconds, between two bounds; anything
+     * else is one startup sentence naming the flag.
      */
-    public static final class DeviceTimeout implements Converter<Duration> {
+    abstract static class BoundedDuration implements Converter<Duration> {
         private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s)?");
+        private final String flag;
+        private final Duration min;
+        private final Duration max;
+        private final String examples;
+
+        BoundedDuration(String flag, Duration min, Duration max, String examples) {
+            this.flag = flag;
+            this.min = min;
+            this.max = max;
+            this.examples = examples;
+        }
 
         @Override
         public Duration convert(String value) {
             Matcher form = FORM.matcher(value.trim());
-            Duration timeout = null;
+            Duration duration = null;
             if (form.matches()) {
                 long number = Long.parseLong(form.group(1));
-                timeout = "ms".equals(form.group(2)) ? Duration.ofMillis(number) : Duration.ofSeconds(number);
+                duration = "ms".equals(form.group(2)) ? Duration.ofMillis(number) : Duration.ofSeconds(number);
             }
-            if (timeout == null || timeout.toMillis() < 100 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
-                throw new StartupException("--device-timeout must be between 100ms and 600s, such as 5s or 500ms, got '"
-                        + value + "'.");
+            if (duration == null || duration.compareTo(min) < 0 || duration.compareTo(max) > 0) {
+                throw new StartupException(flag + " must be between " + text(min) + " and " + text(max) + ", such as "
+                        + examples + ", got '" + value + "'.");
             }
-            return timeout;
+            return duration;
+        }
+
+        private static String text(Duration duration) {
+            return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+        }
+    }
+
+    /** {@code --device-timeout}: how long a request waits for a device call; 100 ms to 10 minutes. */
+    public static final class DeviceTimeout extends BoundedDuration {
+        public DeviceTimeout() {
+            super("--device-timeout", Duration.ofMillis(100), Duration.ofMinutes(10), "5s or 500ms");
+        }
+    }
+
+    /**
+     * {@code --pod-attribution-interval}: how often the kubelet's pod resources are listed; 1 s to 10 minutes (the
+     * kubelet rate-limits the API, and a list older than two intervals is dropped).
+     */
+    public static final class PodAttributionInterval extends BoundedDuration {
+        public PodAttributionInterval() {
+            super("--pod-attribution-interval", Duration.ofSeconds(1), Duration.ofMinutes(10), "10s or 1500ms");
         }
     }
 

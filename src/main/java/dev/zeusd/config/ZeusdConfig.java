@@ -82,6 +82,17 @@ public interface ZeusdConfig {
     @WithConverter(Converters.DeviceTimeout.class)
     Duration deviceTimeout();
 
+    /**
+     * The kubelet's pod-resources socket ({@code /var/lib/kubelet/pod-resources/kubelet.sock}); set, GPUs are
+     * attributed to the pods and containers they are assigned to. Absent: no attribution.
+     */
+    Optional<@WithConverter(Converters.FilePath.class) Path> kubeletPodResourcesSocket();
+
+    /** How often the kubelet's pod resources are listed. */
+    @WithDefault("10s")
+    @WithConverter(Converters.PodAttributionInterval.class)
+    Duration podAttributionInterval();
+
     /** A TOML file mapping GPU control operations to commands that replace the device call (see docs/overrides.md). */
     Optional<@WithConverter(Converters.FilePath.class) Path> gpuCommandOverrides();
 

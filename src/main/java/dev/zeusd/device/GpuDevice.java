@@ -1,5 +1,7 @@
 package dev.zeusd.device;
 
+import java.util.List;
+
 /**
  * One GPU. Implementations are not thread-safe: the service layer's calls on one device never overlap and run in
  * arrival order ({@code DeviceWorkers}), except {@link #identity()}, which is fixed when the backend opens the device.
@@ -20,6 +22,14 @@ public interface GpuDevice {
     PowerLimitConstraints powerLimitConstraints();
 
     boolean persistenceMode();
+
+    /**
+     * The UUIDs ({@code MIG-...}) of the MIG devices this GPU is partitioned into now; empty when it is not
+     * partitioned or the backend has no such thing. Read when asked: a GPU can be repartitioned while zeusd runs.
+     */
+    default List<String> migDeviceUuids() {
+        return List.of();
+    }
 
     void setPowerLimitMw(long powerLimitMw);
 

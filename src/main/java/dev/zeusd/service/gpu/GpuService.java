@@ -49,6 +49,8 @@ public final class GpuService implements AutoCloseable {
     static final SharedRead<GpuDevice, GpuReading> READING = new SharedRead<>("metrics reading",
             gpu -> new GpuReading(gpu.powerMw(), gpu.identity().cumulativeEnergyAvailable() ? gpu.totalEnergyMj() : null,
                     gpu.powerLimitMw()));
+    static final SharedRead<GpuDevice, List<String>> MIG_DEVICES = new SharedRead<>("MIG devices",
+            GpuDevice::migDeviceUuids);
 
     private final GpuBackend backend;
     private final DeviceWorkers<GpuDevice> workers;
@@ -149,6 +151,11 @@ public final class GpuService implements AutoCloseable {
     /** Power limits, for the readiness probe: a GPU that does not answer in time is a probe failure. */
     public Map<Integer, CompletableFuture<Long>> powerLimitProbe(Collection<Integer> ids) {
         return workers.readEach(ids, POWER_LIMIT);
+    }
+
+    /** The MIG devices each GPU is partitioned into now, for pod attribution (MIG ids name no GPU by themselves). */
+    public Map<Integer, CompletableFuture<List<String>>> migDevices(Collection<Integer> ids) {
+        return workers.readEach(ids, MIG_DEVICES);
     }
 
     /** One GPU's instant power in mW, for a stream poller: a poll round never waits on one device's read. */

@@ -16,6 +16,7 @@ public interface Nvml extends Library {
     int NVML_ERROR_INVALID_ARGUMENT = 2;
     int NVML_ERROR_NOT_SUPPORTED = 3;
     int NVML_ERROR_NO_PERMISSION = 4;
+    int NVML_ERROR_NOT_FOUND = 6;
     /** NVML_DEVICE_NAME_V2_BUFFER_SIZE. */
     int NVML_DEVICE_NAME_BUFFER_SIZE = 96;
     /** NVML_DEVICE_UUID_V2_BUFFER_SIZE. */
@@ -38,6 +39,12 @@ public interface Nvml extends Library {
     int nvmlDeviceGetUUID(Pointer device, byte[] uuid, int length);
 
     int nvmlDeviceGetPciInfo_v3(Pointer device, NvmlPciInfo pci);
+
+    /** 0 (or NotSupported) where MIG is not enabled. */
+    int nvmlDeviceGetMaxMigDeviceCount(Pointer device, IntByReference count);
+
+    /** NotFound for a slot without a MIG device. */
+    int nvmlDeviceGetMigDeviceHandleByIndex(Pointer device, int index, PointerByReference migDevice);
 
     int nvmlDeviceGetPowerUsage(Pointer device, IntByReference powerMw);
 

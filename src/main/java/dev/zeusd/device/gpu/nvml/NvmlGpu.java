@@ -1,6 +1,8 @@
 package dev.zeusd.device.gpu.nvml;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.jboss.logging.Logger;
 
@@ -8,6 +10,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
 
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.device.GpuIdentity;
@@ -40,8 +43,13 @@ final class NvmlGpu implements GpuDevice {
     }
 
     private String readUuid() {
+        return uuidOf(handle);
+    }
+
+    /** A GPU's or a MIG device's UUID. */
+    private String uuidOf(Pointer device) {
         byte[] uuid = new byte[Nvml.NVML_DEVICE_UUID_BUFFER_SIZE];
-        check(nvml.nvmlDeviceGetUUID(handle, uuid, uuid.length), "nvmlDeviceGetUUID");
+        check(nvml.nvmlDeviceGetUUID(device, uuid, uuid.length), "nvmlDeviceGetUUID");
         return Native.toString(uuid, StandardCharsets.US_ASCII.name());
     }
 
@@ -108,6 +116,33 @@ final class NvmlGpu implements GpuDevice {
         IntByReference mode = new IntByReference();
         check(nvml.nvmlDeviceGetPersistenceMode(handle, mode), "nvmlDeviceGetPersistenceMode");
         return mode.getValue() == Nvml.NVML_FEATURE_ENABLED;
+    }
+
+    /** Drivers before MIG (R450) lack the two functions: no MIG devices there. */
+    @Override
+    public List<String> migDeviceUuids() {
+        IntByReference slots = new IntByReference();
+        int code;
+        try {
+            code = nvml.nvmlDeviceGetMaxMigDeviceCount(handle, slots);
+        } catch (UnsatisfiedLinkError e) {
+            return List.of();
+        }
+        if (code == Nvml.NVML_ERROR_NOT_SUPPORTED) {
+            return List.of();
+        }
+        check(code, "nvmlDeviceGetMaxMigDeviceCount");
+        List<String> uuids = new ArrayList<>();
+        for (int slot = 0; slot < slots.getValue(); slot++) {
+            PointerByReference mig = new PointerByReference();
+            code = nvml.nvmlDeviceGetMigDeviceHandleByIndex(handle, slot, mig);
+            if (code == Nvml.NVML_ERROR_NOT_FOUND) {
+                continue;
+            }
+            check(code, "nvmlDeviceGetMigDeviceHandleByIndex");
+            uuids.add(uuidOf(mig.getValue()));
+        }
+        return uuids;
     }
 
     @Override

@@ -1,0 +1,189 @@
+package dev.zeusd.attribution;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.zeusd.config.ZeusdConfig;
+import dev.zeusd.kubelet.podresources.v1.PodResources;
+import dev.zeusd.service.gpu.GpuService;
+import io.quarkus.runtime.Startup;
+import io.vertx.core.Vertx;
+
+/**
+ * GPUs to pods, refreshed every {@code --pod-attribution-interval} from the kubelet (never on a request or scrape).
+ * A failed list keeps the last good one for one more interval, then every GPU is attributed to nobody until the
+ * kubelet answers again; an outage is one log line and costs nothing else (readiness does not look here).
+ */
+@Startup
+@Singleton
+public class PodAttribution {
+    private static final Logger LOG = Logger.getLogger(PodAttribution.class);
+    private static final Duration LIST_DEADLINE = Duration.ofSeconds(5);
+
+    private final GpuService gpus;
+    private final Optional<PodResourcesClient> kubelet;
+    private final String socket;
+    private final Duration interval;
+    private final Vertx vertx;
+    private final List<Consumer<GpuAssignments>> listeners = new CopyOnWriteArrayList<>();
+    private volatile GpuAssignments current;
+    private volatile boolean listedLast;
+    private long timer = -1;
+    // guarded by this: one list at a time, the failures since the last good one, what MIG ids belong to
+    private boolean listing;
+    private int failures;
+    private Map<String, Integer> migParents = Map.of();
+
+    @Inject
+    public PodAttribution(ZeusdConfig config, Vertx vertx, GpuService gpus) {
+        this.gpus = gpus;
+        this.vertx = vertx;
+        this.interval = config.podAttributionInterval();
+        this.current = GpuAssignments.none(gpus.ids());
+        this.socket = config.kubeletPodResourcesSocket().map(Object::toString).orElse("");
+        Duration deadline = interval.compareTo(LIST_DEADLINE) < 0 ? interval : LIST_DEADLINE;
+        this.kubelet = config.kubeletPodResourcesSocket().map(path -> new PodResourcesClient(vertx, path, deadline));
+        if (kubelet.isPresent()) {
+            LOG.infof("Pod attribution: listing the kubelet's pod resources at %s every %d ms", socket,
+                    interval.toMillis());
+            timer = vertx.setPeriodic(1, interval.toMillis(), t -> refresh());
+        }
+    }
+
+    /** Whether {@code --kubelet-pod-resources-socket} is set. */
+    public boolean enabled() {
+        return kubelet.isPresent();
+    }
+
+    /** The last result: every GPU id, with the containers assigned to it. */
+    public GpuAssignments current() {
+        return current;
+    }
+
+    /** Whether the last list succeeded, for {@code zeusd_pod_attribution_up}. */
+    public boolean listedLast() {
+        return listedLast;
+    }
+
+    /** {@code listener} gets the current result now and every new one (on a Vert.x event loop; keep it short). */
+    public void onChange(Consumer<GpuAssignments> listener) {
+        listeners.add(listener);
+        listener.accept(current);
+    }
+
+    private void refresh() {
+        synchronized (this) {
+            if (listing) {
+                return; // the last list is still waiting for its deadline
+            }
+            listing = true;
+        }
+        kubelet.get().list().onComplete(listed -> {
+            if (listed.failed()) {
+                failed(listed.cause());
+                return;
+            }
+            List<PodResources> pods = listed.result();
+            GpuAssignments joined = GpuAssignments.join(pods, gpus.identities(), migParents());
+            if (joined.unknownMigIds().isEmpty()) {
+                publish(joined);
+                return;
+            }
+            readMigParents().whenComplete((parents, e) -> {
+                GpuAssignments rejoined = GpuAssignments.join(pods, gpus.identities(), parents);
+                if (!rejoined.unknownMigIds().isEmpty()) {
+                    LOG.debugf("Pod attribution: MIG devices of no GPU here: %s", rejoined.unknownMigIds());
+                }
+                publish(rejoined);
+            });
+        });
+    }
+
+    private synchronized Map<String, Integer> migParents() {
+        return migParents;
+    }
+
+    /**
+     * Asks every GPU for its MIG devices (a MIG id in a kubelet list names no GPU by itself); a GPU that does not
+     * answer keeps the MIG devices it had.
+     */
+    private CompletionStage<Map<String, Integer>> readMigParents() {
+        Map<Integer, CompletableFuture<List<String>>> reads = gpus.migDevices(gpus.ids());
+        return CompletableFuture.allOf(reads.values().stream().map(f -> f.exceptionally(e -> null))
+                .toArray(CompletableFuture[]::new)).thenApply(done -> {
+                    Map<String, Integer> parents = new HashMap<>();
+                    migParents().forEach((mig, gpu) -> {
+                        if (reads.get(gpu) == null || reads.get(gpu).isCompletedExceptionally()) {
+                            parents.put(mig, gpu);
+                        }
+                    });
+                    reads.forEach((gpu, read) -> {
+                        if (!read.isCompletedExceptionally()) {
+                            read.join().forEach(mig -> parents.put(mig.toLowerCase(Locale.ROOT), gpu));
+                        }
+                    });
+                    synchronized (this) {
+                        migParents = Map.copyOf(parents);
+                    }
+                    return migParents();
+                });
+    }
+
+    private void publish(GpuAssignments assignments) {
+        synchronized (this) {
+            listing = false;
+            failures = 0;
+        }
+        listedLast = true;
+        show(assignments);
+    }
+
+    private void failed(Throwable cause) {
+        int failed;
+        synchronized (this) {
+            listing = false;
+            failed = ++failures;
+        }
+        listedLast = false;
+        if (failed == 1) {
+            LOG.warnf("Pod attribution: the kubelet at %s did not list pod resources (%s); the last list is kept for "
+                    + "%d ms, then no GPU is attributed until it answers", socket, reason(cause), interval.toMillis());
+        } else if (failed == 2) {
+            show(GpuAssignments.none(gpus.ids()));
+        }
+    }
+
+    private static String reason(Throwable cause) {
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+
+    private void show(GpuAssignments assignments) {
+        current = assignments;
+        List<Consumer<GpuAssignments>> now = new ArrayList<>(listeners);
+        now.forEach(listener -> listener.accept(assignments));
+    }
+
+    @PreDestroy
+    void stop() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        kubelet.ifPresent(PodResourcesClient::close);
+    }
+}
