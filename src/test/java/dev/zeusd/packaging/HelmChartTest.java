@@ -354,6 +354,27 @@ class HelmChartTest {
     }
 
     @Test
+    void podAttributionMountsOnlyTheKubeletsPodResourcesDirectoryReadOnly() {
+        RenderedChart chart = scenario("pod-attribution");
+        assertEquals("/var/lib/kubelet/pod-resources/kubelet.sock", chart.arg("--kubelet-pod-resources-socket"));
+        assertEquals("30s", chart.arg("--pod-attribution-interval"));
+        assertEquals("/var/lib/kubelet/pod-resources", chart.volume("pod-resources").at("/hostPath/path").asText());
+        assertEquals("Directory", chart.volume("pod-resources").at("/hostPath/type").asText());
+        assertEquals("/var/lib/kubelet/pod-resources", chart.mount("pod-resources").path("mountPath").asText());
+        assertTrue(chart.mount("pod-resources").path("readOnly").asBoolean());
+        RenderedChart without = scenario("default");
+        assertNull(without.arg("--kubelet-pod-resources-socket"), "off by default");
+        assertNull(without.volume("pod-resources"));
+        // nothing else changes: no API-server access (RBAC), same capabilities
+        assertEquals(without.kinds(), chart.kinds());
+        assertEquals(without.addedCapabilities(), chart.addedCapabilities());
+        List<String> extraMounts = new ArrayList<>();
+        chart.container().path("volumeMounts").forEach(m -> extraMounts.add(m.path("name").asText()));
+        without.container().path("volumeMounts").forEach(m -> extraMounts.remove(m.path("name").asText()));
+        assertEquals(List.of("pod-resources"), extraMounts);
+    }
+
+    @Test
     void monitoringIntegrations() {
         RenderedChart chart = scenario("monitoring");
         assertEquals(List.of("Namespace", "ServiceAccount", "ConfigMap", "Service", "DaemonSet", "PrometheusRule",
@@ -365,6 +386,8 @@ class HelmChartTest {
         JsonNode relabel = chart.one("ServiceMonitor").at("/spec/endpoints/0/relabelings/0");
         assertEquals("[\"__meta_kubernetes_pod_node_name\"]", relabel.path("sourceLabels").toString());
         assertEquals("node", relabel.path("targetLabel").asText());
+        // zeusd_gpu_pod_info's namespace/pod/container are the GPU's pod, not the scraped zeusd pod's
+        assertTrue(chart.one("ServiceMonitor").at("/spec/endpoints/0/honorLabels").asBoolean());
         List<String> alerts = new ArrayList<>();
         chart.one("PrometheusRule").at("/spec/groups/0/rules").forEach(r -> alerts.add(r.path("alert").asText()));
         assertEquals(List.of("ZeusdDown", "ZeusdNotReady", "ZeusdDeviceDown", "ZeusdDeviceErrorsRising",
