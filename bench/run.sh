@@ -183,6 +183,35 @@ done
 R[client_ms]=$(median <<<"$client_ms")
 stop_daemon
 
+# ---- pod attribution on: a fake kubelet (a real gRPC server, test code) listing PODS time-sliced GPU pods ----------
+# Listed every second here (the default is 10 s), so that its cost shows in the idle window.
+PODS=16
+KUBELET_CLASS=target/test-classes/dev/zeusd/testsupport/FakeKubelet.class
+[ "$KUBELET_CLASS" -nt src/test/java/dev/zeusd/testsupport/FakeKubelet.java ] || ./mvnw -B -q test-compile
+./mvnw -B -q exec:java -Dexec.mainClass=dev.zeusd.testsupport.FakeKubelet -Dexec.classpathScope=test \
+  -Dexec.args="$WORK/kubelet.sock $PODS" >"$WORK/kubelet.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 600); do [ -S "$WORK/kubelet.sock" ] && break; sleep 0.1; done
+ATTRIBUTION=(--kubelet-pod-resources-socket "$WORK/kubelet.sock" --pod-attribution-interval 1s)
+starts=""
+for _ in $(seq "$STARTS"); do
+  rm -f "$WORK/zeusd.sock"
+  start_daemon --socket-path "$WORK/zeusd.sock" "${ATTRIBUTION[@]}"
+  out=$("$LOADGEN" first "unix:$WORK/zeusd.sock" /discover "$T0" 30)
+  starts="$starts $(json "$out" first_200_ms)"
+  stop_daemon
+done
+R[pods_start_ms]=$(median <<<"$starts")
+rm -f "$WORK/zeusd.sock"
+start_daemon --socket-path "$WORK/zeusd.sock" "${ATTRIBUTION[@]}"
+"$LOADGEN" first "unix:$WORK/zeusd.sock" /discover "$T0" 30 >/dev/null
+sleep 3
+k0=$(cpu_ticks "$DAEMON_PID"); sleep "$IDLE_SECS"; k1=$(cpu_ticks "$DAEMON_PID")
+R[pods_idle_rss]=$(rss_mb "$DAEMON_PID")
+R[pods_idle_cpu]=$(cpu_percent $((k1 - k0)) "$IDLE_SECS")
+R[pods_listed]=$(curl -s --unix-socket "$WORK/zeusd.sock" http://localhost/gpu/get_pods | { grep -o '"pod":' || true; } | wc -l)
+stop_daemon
+
 # ---- the TCP daemon ------------------------------------------------------------------------------------------
 start_daemon --mode tcp --tcp-bind-address "127.0.0.1:$TCP_PORT"
 "$LOADGEN" first "tcp:127.0.0.1:$TCP_PORT" /discover "$T0" 30 >/dev/null
@@ -262,6 +291,10 @@ row "RSS right after the scrapes that close the idle window (MB)" "${R[scraped_r
 row "RSS after the load: requests and SSE runs (MB)" "${R[load_rss]}" "" "" "≤ 160" "$(verdict "${R[load_rss]}" "<=" 160)"
 row "RSS after ${SETTLE_SECS} s idle after the load (MB)" "${R[settled_rss]}" "" "" "< 128" "$(verdict "${R[settled_rss]}" "<=" 127)"
 row "start to first 200 over UDS (ms, median of $STARTS)" "${R[start_ms]}" "" "" "≤ 1000" "$(verdict "${R[start_ms]}" "<=" 1000)"
+row "pod attribution on ($PODS pods, listed every 1 s): containers listed" "${R[pods_listed]}" "" "" "$PODS" "$(verdict "${R[pods_listed]}" ">=" "$PODS")"
+row "pod attribution on: idle RSS (MB)" "${R[pods_idle_rss]}" "" "" "≤ 96" "$(verdict "${R[pods_idle_rss]}" "<=" 96)"
+row "pod attribution on: idle CPU (% of a core, ${IDLE_SECS} s)" "${R[pods_idle_cpu]}" "" "" "≤ 0.5" "$(verdict "${R[pods_idle_cpu]}" "<=" 0.5)"
+row "pod attribution on: start to first 200 over UDS (ms, median of $STARTS)" "${R[pods_start_ms]}" "" "" "≤ 1000" "$(verdict "${R[pods_start_ms]}" "<=" 1000)"
 row "zeusd gpu power, start to exit (ms, median of $STARTS)" "${R[client_ms]}" "" "" "≤ 400" "$(verdict "${R[client_ms]}" "<=" 400)"
 row "cpu/get_power back to back p50 (ms)" "$(ms "${R[cpu_hot_p50]}")" "" "" "≤ 25" "$(verdict "$(ms "${R[cpu_hot_p50]}")" "<=" 25)"
 row "cpu/get_power after 1.2 s idle p50 (ms)" "$(ms "${R[cpu_cold_p50]}")" "" "" "≤ 25" "$(verdict "$(ms "${R[cpu_cold_p50]}")" "<=" 25)"

@@ -42,5 +42,8 @@ class BenchmarkSmokeIT {
         // measured as shipped: through the launcher, with the options of its conf/jvm.options
         assertTrue(out.contains("Started through target/zeusd/bin/zeusd; JVM options (conf/jvm.options): -XX:"), out);
         assertTrue(out.contains("| idle NVML calls (2 s) | 0 |"), "an idle daemon read the hardware:\n" + out);
+        // the daemon with pod attribution on got the fake kubelet's 16 pods
+        assertTrue(out.contains("| pod attribution on (16 pods, listed every 1 s): containers listed | 16 |"), out);
+        assertTrue(out.contains("| pod attribution on: idle RSS (MB) |"), out);
     }
 }

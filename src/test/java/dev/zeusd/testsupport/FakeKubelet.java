@@ -92,6 +92,21 @@ public final class FakeKubelet implements AutoCloseable {
                 .setResourceName(resource).addAllDeviceIds(List.of(deviceIds))).build();
     }
 
+    /**
+     * For bench/run.sh: {@code FakeKubelet SOCKET PODS} serves PODS pods, each with one container holding a
+     * time-sliced share of GPU {@code i % 4} (index ids, as the simulated GPUs have), until killed.
+     */
+    public static void main(String[] args) throws Exception {
+        FakeKubelet kubelet = new FakeKubelet(Path.of(args[0]));
+        int count = Integer.parseInt(args[1]);
+        PodResources[] listed = new PodResources[count];
+        for (int i = 0; i < count; i++) {
+            listed[i] = pod("bench", "pod-" + i, container("main", "nvidia.com/gpu", (i % 4) + "::" + i));
+        }
+        kubelet.pods(listed);
+        Thread.currentThread().join();
+    }
+
     @Override
     public void close() {
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
