@@ -32,6 +32,7 @@ public final class ListenerProperties {
             // The management interface is a build-time feature; at run time it is switched off by binding nothing.
             props.put("quarkus.management.host-enabled", "false");
         });
+        props.putAll(ManagementTls.quarkusProperties(config));
         config.numWorkers().ifPresent(n -> props.put("quarkus.http.io-threads", Integer.toString(n)));
         // Quarkus answers a URI that java.net.URI rejects (gpu_ids=%zz) with an empty 400 before any handler of
         // ours; without that check the request reaches http/RequestHeadCheck and http/HttpLayerErrors, which answer JSON.

@@ -30,6 +30,7 @@ public final class StartupChecks {
             SigningKey.read(path);
         });
         RestoreState.verify(config);
+        ManagementTls.verify(config);
         if (config.mode() == TransportMode.UDS) {
             SocketFile.prepare(config.socketPath());
         } else {

@@ -78,6 +78,12 @@ abstract class ConfigArgument<T> implements CommandLine.ITypeConverter<T> {
         }
     }
 
+    static final class TlsReloadPeriod extends ConfigArgument<Duration> {
+        TlsReloadPeriod() {
+            super(new Converters.TlsReloadPeriod());
+        }
+    }
+
     static final class SocketMode extends ConfigArgument<SocketPermissions> {
         SocketMode() {
             super(new Converters.SocketMode());

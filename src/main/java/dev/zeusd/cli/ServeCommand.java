@@ -64,6 +64,24 @@ public class ServeCommand implements Callable<Integer> {
                     + "'off' for no management listener")
     HostPort managementBindAddress;
 
+    @Option(names = "--management-tls-cert", paramLabel = "<PEM>", converter = ConfigArgument.FilePath.class,
+            description = "Certificate (chain) for HTTPS on the management listener, with --management-tls-key; the "
+                    + "files are read again every --management-tls-reload-period. The API stays HTTP")
+    Path managementTlsCert;
+
+    @Option(names = "--management-tls-key", paramLabel = "<PEM>", converter = ConfigArgument.FilePath.class,
+            description = "Private key of --management-tls-cert (PKCS#8, PKCS#1 or SEC1, unencrypted)")
+    Path managementTlsKey;
+
+    @Option(names = "--management-tls-client-ca", paramLabel = "<PEM>", converter = ConfigArgument.FilePath.class,
+            description = "CA certificates: /q/metrics then needs a client certificate signed by one (probes do not)")
+    Path managementTlsClientCa;
+
+    @Option(names = "--management-tls-reload-period", paramLabel = "<DURATION>",
+            converter = ConfigArgument.TlsReloadPeriod.class,
+            description = "How often the management TLS files are read again (a renewed certificate needs no restart)")
+    Duration managementTlsReloadPeriod;
+
     @Option(names = "--log-format", paramLabel = "<FORMAT>",
             description = "Log lines on stderr as text or json (one object per line)")
     LogFormat logFormat;

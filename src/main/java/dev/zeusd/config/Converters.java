@@ -71,11 +71,11 @@ public final class Converters {
     }
 
     /**
-     * A duration setting written as {@code 5s}, {@code 500ms} or a number of seconds, between two bounds; anything
+     * A duration setting written as {@code 5s}, {@code 500ms}, {@code 2m} or a number of seconds, between two bounds; anything
      * else is one startup sentence naming the flag.
      */
     abstract static class BoundedDuration implements Converter<Duration> {
-        private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s)?");
+        private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m)?");
         private final String flag;
         private final Duration min;
         private final Duration max;
@@ -94,7 +94,8 @@ public final class Converters {
             Duration duration = null;
             if (form.matches()) {
                 long number = Long.parseLong(form.group(1));
-                duration = "ms".equals(form.group(2)) ? Duration.ofMillis(number) : Duration.ofSeconds(number);
+                duration = "ms".equals(form.group(2)) ? Duration.ofMillis(number)
+                        : "m".equals(form.group(2)) ? Duration.ofMinutes(number) : Duration.ofSeconds(number);
             }
             if (duration == null || duration.compareTo(min) < 0 || duration.compareTo(max) > 0) {
                 throw new StartupException(flag + " must be between " + text(min) + " and " + text(max) + ", such as "
@@ -122,6 +123,13 @@ public final class Converters {
     public static final class PodAttributionInterval extends BoundedDuration {
         public PodAttributionInterval() {
             super("--pod-attribution-interval", Duration.ofSeconds(1), Duration.ofMinutes(10), "10s or 1500ms");
+        }
+    }
+
+    /** {@code --management-tls-reload-period}: how often the certificate files are read again; 1 s to 1 hour. */
+    public static final class TlsReloadPeriod extends BoundedDuration {
+        public TlsReloadPeriod() {
+            super("--management-tls-reload-period", Duration.ofSeconds(1), Duration.ofHours(1), "10s or 5m");
         }
     }
 

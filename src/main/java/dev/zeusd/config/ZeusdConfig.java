@@ -43,6 +43,23 @@ public interface ZeusdConfig {
     @WithDefault("127.0.0.1:9464")
     Optional<@WithConverter(Converters.ManagementBindAddress.class) HostPort> managementBindAddress();
 
+    /**
+     * PEM certificate (chain) of the management listener: set with {@link #managementTlsKey()}, it serves HTTPS
+     * only, and the files are read again every {@link #managementTlsReloadPeriod()} (rotation without a restart).
+     */
+    Optional<@WithConverter(Converters.FilePath.class) Path> managementTlsCert();
+
+    /** PEM private key of {@link #managementTlsCert()}. */
+    Optional<@WithConverter(Converters.FilePath.class) Path> managementTlsKey();
+
+    /** PEM CA certificates: set, {@code /q/metrics} needs a client certificate signed by one of them. */
+    Optional<@WithConverter(Converters.FilePath.class) Path> managementTlsClientCa();
+
+    /** How often the management TLS files are read again. */
+    @WithDefault("10s")
+    @WithConverter(Converters.TlsReloadPeriod.class)
+    Duration managementTlsReloadPeriod();
+
     /** Console log lines as text or as one JSON object per line (for Kubernetes log collectors). */
     @WithDefault("text")
     LogFormat logFormat();

@@ -1,5 +1,7 @@
 package dev.zeusd.ops;
 
+import javax.net.ssl.SSLPeerUnverifiedException;
+
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -9,6 +11,7 @@ import dev.zeusd.auth.Caller;
 import dev.zeusd.auth.RawKeyJwtFactory;
 import dev.zeusd.auth.TokenRejected;
 import dev.zeusd.auth.ZeusdPrincipal;
+import dev.zeusd.config.ZeusdConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import io.quarkus.vertx.http.ManagementInterface;
@@ -33,14 +36,16 @@ public class MetricsAccess {
     private final RawKeyJwtFactory tokens;
     private final PrometheusMeterRegistry registry;
     private final MetricsSnapshot snapshot;
+    private final boolean clientCertificateRequired;
 
     @Inject
     public MetricsAccess(Authenticator authenticator, RawKeyJwtFactory tokens, PrometheusMeterRegistry registry,
-            MetricsSnapshot snapshot) {
+            MetricsSnapshot snapshot, ZeusdConfig config) {
         this.authenticator = authenticator;
         this.tokens = tokens;
         this.registry = registry;
         this.snapshot = snapshot;
+        this.clientCertificateRequired = config.managementTlsClientCa().isPresent();
     }
 
     void install(@Observes ManagementInterface management) {
@@ -49,6 +54,12 @@ public class MetricsAccess {
     }
 
     void guard(RoutingContext context) {
+        if (clientCertificateRequired && !verifiedClient(context)) {
+            context.response().setStatusCode(403).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(new JsonObject().put("error", "a client certificate signed by a CA of "
+                            + "--management-tls-client-ca is required for " + PATH).encode());
+            return;
+        }
         if (!authenticator.enabled()) {
             // the device readings first (bounded, on a worker: it waits for devices), then Quarkus renders them
             context.vertx().executeBlocking(() -> {
@@ -86,6 +97,20 @@ public class MetricsAccess {
                 context.fail(result.cause());
             }
         });
+    }
+
+    /**
+     * The listener asks every client for a certificate ({@code quarkus.management.tls-client-auth=request}, fixed at
+     * build time) and the handshake refuses one the client CA did not sign; a client that sent none gets here
+     * without one. Probes ({@code /q/health}) need none: the kubelet has no certificate to give.
+     */
+    private static boolean verifiedClient(RoutingContext context) {
+        try {
+            return context.request().isSSL() && context.request().sslSession() != null
+                    && context.request().sslSession().getPeerCertificates().length > 0;
+        } catch (SSLPeerUnverifiedException e) {
+            return false;
+        }
     }
 
     private static void unauthorized(RoutingContext context, String message) {

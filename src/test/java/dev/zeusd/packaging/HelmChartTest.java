@@ -375,6 +375,48 @@ class HelmChartTest {
     }
 
     @Test
+    void metricsTlsMountsTheSecretAndPrometheusScrapesHttps() {
+        RenderedChart chart = scenario("metrics-tls");
+        assertEquals("/etc/zeusd/tls/tls.crt", chart.arg("--management-tls-cert"));
+        assertEquals("/etc/zeusd/tls/tls.key", chart.arg("--management-tls-key"));
+        assertEquals("/etc/zeusd/tls/ca.crt", chart.arg("--management-tls-client-ca"));
+        JsonNode secret = chart.volume("management-tls").path("secret");
+        assertEquals("zeusd-metrics-tls", secret.path("secretName").asText());
+        assertTrue(secret.path("items").isMissingNode(), "the whole Secret: a subPath or item mount never rotates");
+        assertEquals("/etc/zeusd/tls", chart.mount("management-tls").path("mountPath").asText());
+        assertTrue(chart.mount("management-tls").path("readOnly").asBoolean());
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            assertEquals("HTTPS", chart.container().at("/" + probe + "/httpGet/scheme").asText(), probe);
+        }
+        JsonNode endpoint = chart.one("ServiceMonitor").at("/spec/endpoints/0");
+        assertEquals("https", endpoint.path("scheme").asText());
+        assertEquals("prometheus-scrape-tls", endpoint.at("/tlsConfig/cert/secret/name").asText());
+        assertEquals("zeusd.zeusd.svc", endpoint.at("/tlsConfig/serverName").asText());
+
+        // without a tlsConfig of its own, Prometheus trusts the Secret's CA for the Service's name
+        RenderedChart plain = RenderedChart.render(t -> t.set("prometheus.tls.secretName", "s")
+                .set("prometheus.monitor.enabled", true));
+        JsonNode tls = plain.one("ServiceMonitor").at("/spec/endpoints/0/tlsConfig");
+        assertEquals("s", tls.at("/ca/secret/name").asText());
+        assertEquals("ca.crt", tls.at("/ca/secret/key").asText());
+        assertEquals("zeusd.zeusd.svc", tls.path("serverName").asText());
+        assertNull(plain.arg("--management-tls-client-ca"));
+        RenderedChart none = scenario("default");
+        assertNull(none.arg("--management-tls-cert"));
+        assertTrue(none.container().at("/readinessProbe/httpGet/scheme").isMissingNode());
+
+        Exception noSecret = assertThrows(Exception.class, () -> RenderedChart.render(
+                t -> t.set("prometheus.tls.clientAuth", true)));
+        assertTrue(noSecret.getMessage().contains("prometheus.tls.clientAuth needs prometheus.tls.secretName"),
+                noSecret.getMessage());
+        Exception noClientCert = assertThrows(Exception.class, () -> RenderedChart.render(
+                t -> t.set("prometheus.tls.secretName", "s").set("prometheus.tls.clientAuth", true)
+                        .set("prometheus.monitor.enabled", true)));
+        assertTrue(noClientCert.getMessage().contains("Prometheus needs a client certificate"),
+                noClientCert.getMessage());
+    }
+
+    @Test
     void monitoringIntegrations() {
         RenderedChart chart = scenario("monitoring");
         assertEquals(List.of("Namespace", "ServiceAccount", "ConfigMap", "Service", "DaemonSet", "PrometheusRule",
