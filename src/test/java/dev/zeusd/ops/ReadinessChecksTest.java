@@ -109,6 +109,7 @@ class ReadinessChecksTest {
         }
 
         @Override
+        @SuppressWarnings("removal") // the interface still declares it; nothing here calls it
         public RuntimeInfo<?> get(String key) {
             return null;
         }
