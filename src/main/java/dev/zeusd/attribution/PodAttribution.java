@@ -98,19 +98,31 @@ public class PodAttribution {
                 failed(listed.cause());
                 return;
             }
-            List<PodResources> pods = listed.result();
-            GpuAssignments joined = GpuAssignments.join(pods, gpus.identities(), migParents());
-            if (joined.unknownMigIds().isEmpty()) {
-                publish(joined);
-                return;
+            try {
+                attribute(listed.result());
+            } catch (RuntimeException e) {
+                failed(e); // never leave `listing` set: the next interval lists again
             }
-            readMigParents().whenComplete((parents, e) -> {
-                GpuAssignments rejoined = GpuAssignments.join(pods, gpus.identities(), parents);
+        });
+    }
+
+    private void attribute(List<PodResources> pods) {
+        GpuAssignments joined = GpuAssignments.join(pods, gpus.identities(), migParents());
+        if (joined.unknownMigIds().isEmpty()) {
+            publish(joined);
+            return;
+        }
+        readMigParents().whenComplete((parents, e) -> {
+            try {
+                GpuAssignments rejoined = GpuAssignments.join(pods, gpus.identities(),
+                        parents != null ? parents : migParents());
                 if (!rejoined.unknownMigIds().isEmpty()) {
                     LOG.debugf("Pod attribution: MIG devices of no GPU here: %s", rejoined.unknownMigIds());
                 }
                 publish(rejoined);
-            });
+            } catch (RuntimeException failure) {
+                failed(failure);
+            }
         });
     }
 
