@@ -102,8 +102,9 @@ public class GpuReadResource {
             throw ApiException.badRequest("pod attribution is off; start zeusd with --kubelet-pod-resources-socket "
                     + "(the Helm chart: podAttribution.enabled=true)");
         }
+        var assigned = pods.current().byGpu();
         SortedMap<Integer, List<ContainerRef>> byId = new TreeMap<>();
-        ids.forEach(id -> byId.put(id, List.copyOf(pods.current().byGpu().getOrDefault(id, Collections.emptySortedSet()))));
+        ids.forEach(id -> byId.put(id, List.copyOf(assigned.getOrDefault(id, Collections.emptySortedSet()))));
         return DeviceMaps.byId(byId, refs -> refs);
     }
 

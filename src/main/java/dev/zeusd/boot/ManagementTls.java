@@ -7,6 +7,7 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -42,7 +43,7 @@ public final class ManagementTls {
             return Map.of();
         }
         String prefix = "quarkus.tls." + NAME + ".";
-        var props = new java.util.LinkedHashMap<String, String>();
+        Map<String, String> props = new LinkedHashMap<>();
         props.put("quarkus.management.tls-configuration-name", NAME);
         props.put(prefix + "key-store.pem.0.cert", config.managementTlsCert().get().toString());
         props.put(prefix + "key-store.pem.0.key", config.managementTlsKey().get().toString());

@@ -100,7 +100,7 @@ public class MetricsAccess {
     }
 
     /**
-     * The listener asks every client for a certificate ({@code quarkus.management.tls-client-auth=request}, fixed at
+     * The listener asks every client for a certificate ({@code quarkus.management.ssl.client-auth=request}, fixed at
      * build time) and the handshake refuses one the client CA did not sign; a client that sent none gets here
      * without one. Probes ({@code /q/health}) need none: the kubelet has no certificate to give.
      */
