@@ -18,10 +18,11 @@ import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.common.GrpcStatus;
 
 /**
- * {@code v1.PodResourcesLister/List} on the kubelet's Unix socket, through Vert.x' gRPC client and the stubs
- * generated from {@code src/main/proto}. Not Quarkus' {@code @GrpcClient}: in Quarkus 3.33 its channels dial only
- * TCP hosts (a domain-socket setting arrived in a later release), while Vert.x' client takes any
- * {@link SocketAddress} and runs on the daemon's own event loops, with no extra threads.
+ * {@code v1.PodResourcesLister/List} on the kubelet's Unix socket, through Vert.x' gRPC client and the stubs protoc
+ * and grpc-java generate from {@code src/main/proto}. Not Quarkus' gRPC extension: in Quarkus 3.33 its
+ * {@code @GrpcClient} channels dial only TCP hosts, and the extension starts its client and server support even when
+ * unused. Vert.x' client takes any {@link SocketAddress} and runs on the daemon's own event loops, with no extra
+ * threads.
  */
 public final class PodResourcesClient implements AutoCloseable {
     /** The kubelet sends at most 16 MiB per message (its podresources server's limit). */
