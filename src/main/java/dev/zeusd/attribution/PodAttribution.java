@@ -1,12 +1,12 @@
 package dev.zeusd.attribution;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,6 +19,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.zeusd.config.ZeusdConfig;
+import dev.zeusd.device.GpuIdentity;
 import dev.zeusd.kubelet.podresources.v1.PodResources;
 import dev.zeusd.service.gpu.GpuService;
 import io.quarkus.runtime.Startup;
@@ -36,6 +37,8 @@ public class PodAttribution {
     private static final Duration LIST_DEADLINE = Duration.ofSeconds(5);
 
     private final GpuService gpus;
+    /** Fixed when the backend opened the GPUs. */
+    private final SortedMap<Integer, GpuIdentity> identities;
     private final Optional<PodResourcesClient> kubelet;
     private final String socket;
     private final Duration interval;
@@ -52,6 +55,7 @@ public class PodAttribution {
     @Inject
     public PodAttribution(ZeusdConfig config, Vertx vertx, GpuService gpus) {
         this.gpus = gpus;
+        this.identities = gpus.identities();
         this.vertx = vertx;
         this.interval = config.podAttributionInterval();
         this.current = GpuAssignments.none(gpus.ids());
@@ -107,14 +111,14 @@ public class PodAttribution {
     }
 
     private void attribute(List<PodResources> pods) {
-        GpuAssignments joined = GpuAssignments.join(pods, gpus.identities(), migParents());
+        GpuAssignments joined = GpuAssignments.join(pods, identities, migParents());
         if (joined.unknownMigIds().isEmpty()) {
             publish(joined);
             return;
         }
         readMigParents().whenComplete((parents, e) -> {
             try {
-                GpuAssignments rejoined = GpuAssignments.join(pods, gpus.identities(),
+                GpuAssignments rejoined = GpuAssignments.join(pods, identities,
                         parents != null ? parents : migParents());
                 if (!rejoined.unknownMigIds().isEmpty()) {
                     LOG.debugf("Pod attribution: MIG devices of no GPU here: %s", rejoined.unknownMigIds());
@@ -185,10 +189,13 @@ public class PodAttribution {
         return message == null ? cause.getClass().getSimpleName() : message;
     }
 
-    private void show(GpuAssignments assignments) {
+    /** Listeners hear of a list only when it differs from the last: most lists repeat the one before. */
+    private synchronized void show(GpuAssignments assignments) {
+        if (assignments.equals(current)) {
+            return;
+        }
         current = assignments;
-        List<Consumer<GpuAssignments>> now = new ArrayList<>(listeners);
-        now.forEach(listener -> listener.accept(assignments));
+        listeners.forEach(listener -> listener.accept(assignments));
     }
 
     @PreDestroy
