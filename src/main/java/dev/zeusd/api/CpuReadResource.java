@@ -30,13 +30,13 @@ public class CpuReadResource {
 
     private final CpuService cpus;
     private final PowerEvents streams;
-    private final DeviceScope scope;
+    private final RequestCaller caller;
 
     @Inject
-    public CpuReadResource(CpuService cpus, PowerEvents streams, DeviceScope scope) {
+    public CpuReadResource(CpuService cpus, PowerEvents streams, RequestCaller caller) {
         this.cpus = cpus;
         this.streams = streams;
-        this.scope = scope;
+        this.caller = caller;
     }
 
     /** Server-Sent Events in the {@code --stream-format} dialect; bad ids are a 400 before any stream starts. */
@@ -44,7 +44,7 @@ public class CpuReadResource {
     @Path("stream_power")
     @Produces(SseFrames.DECLARED_TYPE)
     public RestMulti<String> streamPower(@QueryParam(CPU_IDS) String cpuIds) {
-        var ids = scope.cpus(cpuIds, DeviceIds.forStream(CPU_IDS, cpuIds, cpus.ids()));
+        var ids = caller.cpus(cpuIds, QueryParams.deviceIdsToStream(CPU_IDS, cpuIds, cpus.ids()));
         return SseFrames.response(streams.cpu(ids));
     }
 
@@ -71,6 +71,6 @@ public class CpuReadResource {
     }
 
     private SortedSet<Integer> ids(String cpuIds) {
-        return scope.cpus(cpuIds, DeviceIds.forRead(CPU_IDS, cpuIds, cpus.ids()));
+        return caller.cpus(cpuIds, QueryParams.deviceIdsToRead(CPU_IDS, cpuIds, cpus.ids()));
     }
 }

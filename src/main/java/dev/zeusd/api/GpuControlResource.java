@@ -13,15 +13,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.zeusd.config.ApiGroup;
-import dev.zeusd.service.gpu.GpuCommand;
-import dev.zeusd.service.gpu.GpuService;
-import dev.zeusd.service.gpu.operation.GpuOperation;
-import dev.zeusd.service.gpu.restore.ClientProcess;
+import dev.zeusd.service.gpu.GpuControl;
+import dev.zeusd.service.gpu.command.GpuCommand;
+import dev.zeusd.service.gpu.command.GpuCommand.Operation;
+import dev.zeusd.service.gpu.restore.Owners.ClientProcess;
 
 /**
  * GPU settings ({@code gpu-control}). Success is 200 with an empty body, as in the original. The role is on the
  * class, so every {@code set_*} / {@code reset_*} endpoint added here needs gpu-control. Each endpoint is one
- * {@link GpuOperation} and takes exactly its query parameters ({@code GpuControlEndpointsTest}).
+ * {@link Operation} and takes exactly its query parameters ({@code GpuControlEndpointsTest}).
  */
 @Path("/gpu")
 @Produces(MediaType.APPLICATION_JSON)
@@ -31,18 +31,16 @@ public class GpuControlResource {
     private static final String BLOCK = "block";
     /** Ours, optional: the process whose exit puts the settings back (with --restore-on-client-exit). */
     static final String OWNER_PID = "owner_pid";
-    private static final String MIN_CLOCK = GpuOperation.Clocks.MIN;
-    private static final String MAX_CLOCK = GpuOperation.Clocks.MAX;
+    private static final String MIN_CLOCK = GpuCommand.Clocks.MIN;
+    private static final String MAX_CLOCK = GpuCommand.Clocks.MAX;
 
-    private final GpuService gpus;
-    private final DeviceScope scope;
-    private final CallerIdentity callerIdentity;
+    private final GpuControl control;
+    private final RequestCaller caller;
 
     @Inject
-    public GpuControlResource(GpuService gpus, DeviceScope scope, CallerIdentity callerIdentity) {
-        this.gpus = gpus;
-        this.scope = scope;
-        this.callerIdentity = callerIdentity;
+    public GpuControlResource(GpuControl control, RequestCaller caller) {
+        this.control = control;
+        this.caller = caller;
     }
 
     @POST
@@ -116,22 +114,22 @@ public class GpuControlResource {
     }
 
     private CompletionStage<Response> run(String gpuIds, String block, String ownerPid, GpuCommand command) {
-        var ids = scope.gpus(gpuIds, DeviceIds.forWrite(GPU_IDS, gpuIds, gpus.ids()));
+        var ids = caller.gpus(gpuIds, QueryParams.deviceIdsToWrite(GPU_IDS, gpuIds, control.ids()));
         boolean wait = QueryParams.requireBool(BLOCK, block);
-        return gpus.control(ids, command, wait, callerIdentity.auditName(), owner(ownerPid))
+        return control.run(ids, command, wait, caller.auditName(), owner(ownerPid))
                 .thenApply(done -> Response.ok().build());
     }
 
     /** Who owns what the call changes: the process named by {@code owner_pid}, else the calling process. */
     private Optional<ClientProcess> owner(String ownerPid) {
         if (ownerPid == null) {
-            return gpus.restoresOnClientExit() ? callerIdentity.clientProcess() : Optional.empty();
+            return control.restoresOnClientExit() ? caller.clientProcess() : Optional.empty();
         }
         long pid = QueryParams.requireUnsigned32(OWNER_PID, ownerPid);
-        if (!gpus.restoresOnClientExit()) {
+        if (!control.restoresOnClientExit()) {
             throw ApiException.badRequest("owner_pid needs a daemon started with --restore-on-client-exit: "
                     + "without it nothing would be put back when process " + pid + " exits");
         }
-        return Optional.of(callerIdentity.ownerNamedByCaller(pid));
+        return Optional.of(caller.ownerNamedByCaller(pid));
     }
 }

@@ -36,14 +36,14 @@ public class GpuReadResource {
 
     private final GpuService gpus;
     private final PowerEvents streams;
-    private final DeviceScope scope;
+    private final RequestCaller caller;
     private final PodAttribution pods;
 
     @Inject
-    public GpuReadResource(GpuService gpus, PowerEvents streams, DeviceScope scope, PodAttribution pods) {
+    public GpuReadResource(GpuService gpus, PowerEvents streams, RequestCaller caller, PodAttribution pods) {
         this.gpus = gpus;
         this.streams = streams;
-        this.scope = scope;
+        this.caller = caller;
         this.pods = pods;
     }
 
@@ -52,7 +52,7 @@ public class GpuReadResource {
     @Path("stream_power")
     @Produces(SseFrames.DECLARED_TYPE)
     public RestMulti<String> streamPower(@QueryParam(GPU_IDS) String gpuIds) {
-        var ids = scope.gpus(gpuIds, DeviceIds.forStream(GPU_IDS, gpuIds, gpus.ids()));
+        var ids = caller.gpus(gpuIds, QueryParams.deviceIdsToStream(GPU_IDS, gpuIds, gpus.ids()));
         return SseFrames.response(streams.gpu(ids));
     }
 
@@ -114,6 +114,6 @@ public class GpuReadResource {
     }
 
     private SortedSet<Integer> ids(String gpuIds) {
-        return scope.gpus(gpuIds, DeviceIds.forRead(GPU_IDS, gpuIds, gpus.ids()));
+        return caller.gpus(gpuIds, QueryParams.deviceIdsToRead(GPU_IDS, gpuIds, gpus.ids()));
     }
 }

@@ -54,8 +54,8 @@ public class StrictQueryParams {
             // JAX-RS hands an empty value to the resource as null, indistinguishable from absent; no parameter of
             // ours may be empty, so say so here.
             if (param.getValue().isEmpty() || param.getValue().get(0).isEmpty()) {
-                if (DeviceIds.isIdList(param.getKey())) {
-                    throw ApiException.badRequest(DeviceIds.emptyListMessage(param.getKey()));
+                if (QueryParams.isIdList(param.getKey())) {
+                    throw ApiException.badRequest(QueryParams.emptyListMessage(param.getKey()));
                 }
                 throw ApiException.badRequest("query parameter '" + param.getKey() + "' has an empty value");
             }

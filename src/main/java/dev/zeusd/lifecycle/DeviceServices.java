@@ -18,6 +18,7 @@ import dev.zeusd.device.cpu.sim.SimulatedCpuBackend;
 import dev.zeusd.device.gpu.sim.SimulatedGpuBackend;
 import dev.zeusd.service.cpu.CpuService;
 import dev.zeusd.service.gpu.ControlAudit;
+import dev.zeusd.service.gpu.GpuControl;
 import dev.zeusd.service.gpu.GpuService;
 import dev.zeusd.service.gpu.override.CommandOverrides;
 import dev.zeusd.service.gpu.restore.CorruptJournalException;
@@ -74,6 +75,13 @@ public class DeviceServices {
 
     void closeGpus(@Disposes GpuService gpus) {
         gpus.close();
+    }
+
+    /** The control road, on the same GPU workers: closed with them, through {@link GpuService#close()}. */
+    @Produces
+    @Singleton
+    GpuControl gpuControl(GpuService gpus) {
+        return gpus.controls();
     }
 
     @Produces

@@ -14,13 +14,13 @@ import jakarta.ws.rs.QueryParam;
 
 import org.junit.jupiter.api.Test;
 
-import dev.zeusd.service.gpu.operation.GpuOperation;
+import dev.zeusd.service.gpu.command.GpuCommand.Operation;
 
 /** Every control operation has its endpoint, taking exactly the parameters the operation declares (and owner_pid). */
 class GpuControlEndpointsTest {
     @Test
     void everyOperationIsAPostEndpointWithItsDeclaredQueryParameters() {
-        for (GpuOperation operation : GpuOperation.values()) {
+        for (Operation operation : Operation.values()) {
             Method endpoint = null;
             for (Method method : GpuControlResource.class.getMethods()) {
                 Path path = method.getAnnotation(Path.class);

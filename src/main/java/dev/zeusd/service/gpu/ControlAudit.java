@@ -14,6 +14,7 @@ import org.jboss.logging.MDC;
 
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.GpuDevice;
+import dev.zeusd.service.gpu.command.GpuCommand;
 import dev.zeusd.service.gpu.override.OverrideCommandFailed;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

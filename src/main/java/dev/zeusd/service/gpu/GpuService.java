@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -14,27 +13,22 @@ import java.util.concurrent.CompletionStage;
 
 import org.jboss.logging.Logger;
 
-import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.GpuBackend;
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.device.GpuIdentity;
 import dev.zeusd.device.PowerLimitConstraints;
-import dev.zeusd.service.DeviceFailures;
-import dev.zeusd.service.DeviceTimeoutException;
 import dev.zeusd.service.DeviceWorkers;
 import dev.zeusd.service.SharedRead;
 import dev.zeusd.service.gpu.override.CommandOverrides;
-import dev.zeusd.service.gpu.restore.ClientProcess;
 import dev.zeusd.service.gpu.restore.RestorePolicy;
 import dev.zeusd.service.gpu.restore.RestoreReason;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * Reads and controls GPUs, each call on the GPU's own worker ({@link DeviceWorkers}): every GPU endpoint goes
- * resource, here, the worker, {@link GpuDevice}. A read is one typed call per GPU, shared by the callers that ask for
- * the same quantity of the same GPU at once ({@link DeviceWorkers#read}). A control call runs on the worker through
- * the {@link ControlExecutor} (journal, audit, device or override, ownership). Every call has the device timeout as
- * its deadline; a control call that misses it is audited as {@code outcome=timeout}.
+ * Reads and controls GPUs, each call on the GPU's own worker ({@link DeviceWorkers}): every GPU read goes resource,
+ * here, the worker, {@link GpuDevice}. A read is one typed call per GPU, shared by the callers that ask for the same
+ * quantity of the same GPU at once ({@link DeviceWorkers#read}). Control calls go through {@link GpuControl}, which
+ * this builds on the same workers; every call has the device timeout as its deadline.
  */
 public final class GpuService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GpuService.class);
@@ -54,8 +48,7 @@ public final class GpuService implements AutoCloseable {
 
     private final GpuBackend backend;
     private final DeviceWorkers<GpuDevice> workers;
-    private final ControlAudit audit;
-    private final ControlExecutor executor;
+    private final GpuControl control;
     private final SettingsKeeper keeper;
 
     /** GPU ids are the backend's device indices; no overrides, no restore, audit lines counted nowhere. */
@@ -71,15 +64,14 @@ public final class GpuService implements AutoCloseable {
     public GpuService(GpuBackend backend, CommandOverrides overrides, RestorePolicy restore, ControlAudit audit,
             Duration deviceTimeout) {
         this.backend = backend;
-        this.audit = audit;
         Map<Integer, GpuDevice> byId = new HashMap<>();
         List<GpuDevice> devices = backend.devices();
         for (int i = 0; i < devices.size(); i++) {
             byId.put(i, devices.get(i));
         }
         this.workers = new DeviceWorkers<>("gpu", byId, deviceTimeout);
-        this.executor = new ControlExecutor(workers, overrides, audit, restore);
-        this.keeper = executor.keeper();
+        this.control = new GpuControl(workers, overrides, audit, restore);
+        this.keeper = control.keeper();
     }
 
     /**
@@ -163,65 +155,9 @@ public final class GpuService implements AutoCloseable {
         return workers.readEach(List.of(id), POWER).get(id);
     }
 
-    /**
-     * With {@code block}, completes once every GPU ran the command, failing with {@link DeviceFailures} if any did
-     * not. Without, completes once the command is queued on every GPU; execution errors are then only logged.
-     * Every execution writes one audit line naming {@code caller}.
-     */
-    public CompletionStage<Void> control(Collection<Integer> ids, GpuCommand command, boolean block, String caller) {
-        return control(ids, command, block, caller, Optional.empty());
-    }
-
-    /**
-     * As above; {@code client} is the calling process where the transport knows it (the Unix socket): with
-     * {@code --restore-on-client-exit} it then owns the settings it changed until someone else changes them.
-     */
-    public CompletionStage<Void> control(Collection<Integer> ids, GpuCommand command, boolean block, String caller,
-            Optional<ClientProcess> client) {
-        if (block) {
-            return DeviceWorkers.gather(ids, id -> startTracked(id, command, caller, client)).thenApply(done -> null);
-        }
-        SortedMap<Integer, DeviceException> notQueued = new TreeMap<>();
-        for (int id : ids) {
-            CompletableFuture<Boolean> queued = startTracked(id, command, caller, client);
-            if (queued.isCompletedExceptionally()) {
-                notQueued.put(id, DeviceWorkers.asDeviceException(id, queued.handle((ok, e) -> e).join()));
-                continue;
-            }
-            queued.whenComplete((ok, error) -> {
-                if (error != null) {
-                    LOG.warnf("Non-blocking %s on GPU %d failed: %s", command, id, error.getMessage());
-                }
-            });
-        }
-        return notQueued.isEmpty() ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.failedFuture(new DeviceFailures(notQueued));
-    }
-
-    /**
-     * Queues the tracked command on GPU {@code id}; a refusal to queue (the GPU stuck, the daemon stopping) is a
-     * failed future. A call that misses its deadline, or is refused as stuck, gets its audit line now.
-     */
-    private CompletableFuture<Boolean> startTracked(int id, GpuCommand command, String caller,
-            Optional<ClientProcess> client) {
-        ControlAudit.Entry entry = audit.entry(id, command, caller, Map.of());
-        CompletableFuture<Boolean> done;
-        try {
-            done = workers.submit(id, gpu -> executor.apply(entry, id, gpu, command, client));
-        } catch (DeviceException e) {
-            done = CompletableFuture.failedFuture(e);
-        }
-        done.whenComplete((ok, error) -> {
-            if (error != null && DeviceWorkers.asDeviceException(id, error) instanceof DeviceTimeoutException t) {
-                audit.timedOut(entry, t);
-            }
-        });
-        return done;
-    }
-
-    /** Whether control calls should name their client process (only then is it worth looking up). */
-    public boolean restoresOnClientExit() {
-        return keeper.tracksClients();
+    /** The control calls: journal, audit, device or override, ownership. */
+    public GpuControl controls() {
+        return control;
     }
 
     SettingsKeeper keeperForTests() {

@@ -2,11 +2,9 @@ package dev.zeusd.service.gpu;
 
 import java.io.IOException;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -17,26 +15,24 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.jboss.logging.Logger;
 
-import dev.zeusd.device.DeviceErrorKind;
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.service.DeviceWorkers;
-import dev.zeusd.service.gpu.restore.ClientProcess;
-import dev.zeusd.service.gpu.restore.Original;
-import dev.zeusd.service.gpu.restore.Originals;
+import dev.zeusd.service.gpu.command.GpuCommand;
 import dev.zeusd.service.gpu.restore.Owners;
+import dev.zeusd.service.gpu.restore.Owners.ClientProcess;
 import dev.zeusd.service.gpu.restore.RestoreJournal;
+import dev.zeusd.service.gpu.restore.RestoreJournal.Original;
+import dev.zeusd.service.gpu.restore.RestoreJournal.SettingKey;
 import dev.zeusd.service.gpu.restore.RestorePolicy;
 import dev.zeusd.service.gpu.restore.RestoreReason;
-import dev.zeusd.service.gpu.restore.Setting;
-import dev.zeusd.service.gpu.restore.SettingKey;
 
 /**
- * Puts GPU settings back when their owner is gone. Before the first change of a setting on a GPU its current value is
- * recorded in {@link Originals} (on the GPU's worker, before the device call); later changes keep that original. The
- * last writer owns a setting ({@link Owners}); when an owner process exits, its settings go back, unless someone
- * changed them since. Every restore runs on the GPU's worker, so it is ordered with the control calls, and is audited
- * with its reason.
+ * Says what to put back, and when: the settings an exited owner still owns, every journalled setting on a clean stop
+ * (with {@code --restore-on-shutdown}) and, at start, what the journal of a run that did not stop cleanly holds. It
+ * keeps the {@link RestoreJournal} of originals and the {@link Owners} that {@link GpuControl} fills in on each call,
+ * and hands each restore command to {@link GpuControl} on the GPU's worker, so restores are ordered with the control
+ * calls and audited with their reason.
  */
 final class SettingsKeeper implements AutoCloseable {
     /** How long a clean stop waits for the restores, retries included. */
@@ -45,7 +41,7 @@ final class SettingsKeeper implements AutoCloseable {
     static final long RECOVERY_BUDGET_MS = 20_000;
     private static final Logger LOG = Logger.getLogger(SettingsKeeper.class);
 
-    /** Runs a restore command on a GPU's worker, audited with {@code context} as GpuService runs control calls. */
+    /** Runs a restore command on a GPU's worker, audited with {@code context} as control calls are. */
     interface Restorer {
         void run(int gpuId, GpuDevice gpu, GpuCommand command, Map<String, String> context);
     }
@@ -53,8 +49,8 @@ final class SettingsKeeper implements AutoCloseable {
     private final DeviceWorkers<GpuDevice> workers;
     private final Restorer restorer;
     private final RestorePolicy policy;
+    /** The originals in memory and on disk; null without a state directory. */
     private final RestoreJournal journal;
-    private final Originals originals;
     private final Owners owners = new Owners(this::ownerExited);
     private final Map<RestoreReason, LongAdder> restored = new EnumMap<>(RestoreReason.class);
     private final Map<RestoreReason, LongAdder> failed = new EnumMap<>(RestoreReason.class);
@@ -64,15 +60,18 @@ final class SettingsKeeper implements AutoCloseable {
         this.restorer = restorer;
         this.policy = policy;
         this.journal = policy.stateDir() == null ? null : policy.journal();
-        this.originals = journal == null ? null : new Originals(journal);
         for (RestoreReason reason : RestoreReason.values()) {
             restored.put(reason, new LongAdder());
             failed.put(reason, new LongAdder());
         }
     }
 
-    boolean tracksClients() {
-        return policy.onClientExit();
+    RestoreJournal journal() {
+        return journal;
+    }
+
+    Owners owners() {
+        return owners;
     }
 
     long restoredCount(RestoreReason reason) {
@@ -81,45 +80,6 @@ final class SettingsKeeper implements AutoCloseable {
 
     long failedCount(RestoreReason reason) {
         return failed.get(reason).sum();
-    }
-
-    /**
-     * On the GPU's worker, before {@code command} runs: journals the originals of the settings it is about to change
-     * for the first time. A clock reset records nothing (it sets the value we would restore).
-     *
-     * @throws DeviceException if the journal cannot be written: the command must not run then
-     */
-    void beforeChange(int gpuId, GpuDevice gpu, GpuCommand command) {
-        if (!policy.journals() || command.operation().isReset()) {
-            return;
-        }
-        List<SettingKey> fresh = originals.missing(gpuId, command.operation().changes());
-        if (fresh.isEmpty()) {
-            return;
-        }
-        Map<SettingKey, Object> values = new HashMap<>();
-        for (SettingKey key : fresh) {
-            values.put(key, key.setting().readCurrent(gpu)); // on this GPU's worker: nobody changes it meanwhile
-        }
-        try {
-            originals.record(values);
-        } catch (IOException e) {
-            throw new DeviceException(DeviceErrorKind.INTERNAL, "GPU " + gpuId + ": the original setting could "
-                    + "not be recorded in " + journal.file() + " (" + e + "), so it was not changed");
-        }
-    }
-
-    /** On the GPU's worker, after {@code command} succeeded: the caller now owns what it changed. */
-    void changed(int gpuId, GpuCommand command, Optional<ClientProcess> caller) {
-        if (!policy.onClientExit()) {
-            return;
-        }
-        for (Setting setting : command.operation().changes()) {
-            SettingKey key = new SettingKey(gpuId, setting);
-            if (originals.has(key)) {
-                owners.changedBy(key, caller);
-            }
-        }
     }
 
     /** On the watcher thread: queues the restore of what {@code process} still owns on each GPU's worker. */
@@ -146,7 +106,7 @@ final class SettingsKeeper implements AutoCloseable {
      */
     private void restore(int gpuId, GpuDevice gpu, SettingKey key, RestoreReason reason) {
         owners.release(key);
-        Object original = originals.get(key);
+        Object original = journal.get(key);
         if (original == null) {
             return;
         }
@@ -176,7 +136,7 @@ final class SettingsKeeper implements AutoCloseable {
                     original, journal.file());
         }
         try {
-            originals.forget(key);
+            journal.forget(key);
         } catch (IOException e) {
             LOG.errorf("The restore journal %s could not be updated: %s", journal.file(), e);
         }
@@ -204,7 +164,7 @@ final class SettingsKeeper implements AutoCloseable {
         }
         LOG.warnf("Found %d journalled setting(s) in %s: zeusd did not stop cleanly; restoring them", found.size(),
                 journal.file());
-        originals.load(found);
+        journal.load(found);
         restoreAll(RestoreReason.CRASH_RECOVERY, RECOVERY_BUDGET_MS);
     }
 
@@ -214,7 +174,7 @@ final class SettingsKeeper implements AutoCloseable {
      */
     private void restoreAll(RestoreReason reason, long budgetMs) {
         Map<Integer, CompletableFuture<Object>> pending = new TreeMap<>();
-        originals.byGpu().forEach((gpuId, keys) -> {
+        journal.byGpu().forEach((gpuId, keys) -> {
             if (!workers.ids().contains(gpuId)) {
                 failed.get(reason).increment();
                 LOG.errorf("GPU %d is journalled but not present: its settings %s stay in %s", gpuId,
@@ -268,12 +228,12 @@ final class SettingsKeeper implements AutoCloseable {
             return;
         }
         owners.clear();
-        int left = originals.names().size();
+        int left = journal.names().size();
         if (left > 0) {
             LOG.infof("Leaving %d changed setting(s) as they are (no --restore-on-shutdown)", left);
         }
         try {
-            originals.clear();
+            journal.clear();
         } catch (IOException e) {
             LOG.errorf("The restore journal %s could not be cleared: %s", journal.file(), e);
         }
@@ -281,6 +241,6 @@ final class SettingsKeeper implements AutoCloseable {
 
     /** For tests: the settings whose originals are journalled now. */
     Set<String> journalled() {
-        return originals.names();
+        return journal.names();
     }
 }

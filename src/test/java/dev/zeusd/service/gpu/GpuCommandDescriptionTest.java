@@ -13,10 +13,11 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.zeusd.service.gpu.operation.GpuOperation;
+import dev.zeusd.service.gpu.command.GpuCommand;
+import dev.zeusd.service.gpu.command.GpuCommand.Operation;
 
 /**
- * A control operation is described once, by its {@link GpuOperation}; each {@link GpuCommand} must fill in exactly
+ * A control operation is described once, by its {@link Operation}; each {@link GpuCommand} must fill in exactly
  * what its operation declares, or the audit, the overrides or the restore would silently miss it.
  */
 class GpuCommandDescriptionTest {
@@ -40,7 +41,7 @@ class GpuCommandDescriptionTest {
     @Test
     void everyCommandFillsInExactlyWhatItsOperationDeclares() throws Exception {
         for (GpuCommand command : everyCommand()) {
-            GpuOperation operation = command.operation();
+            Operation operation = command.operation();
             assertNotNull(operation, command.getClass().getSimpleName() + " names no operation");
             assertEquals(operation.queryParameters(), List.copyOf(command.parameters().keySet()),
                     operation.wireName() + ": parameters");
@@ -52,19 +53,19 @@ class GpuCommandDescriptionTest {
 
     @Test
     void everyOperationHasExactlyOneCommand() throws Exception {
-        Set<GpuOperation> seen = EnumSet.noneOf(GpuOperation.class);
+        Set<Operation> seen = EnumSet.noneOf(Operation.class);
         for (GpuCommand command : everyCommand()) {
             assertEquals(true, seen.add(command.operation()), command.operation() + " has two command classes");
         }
-        assertEquals(EnumSet.allOf(GpuOperation.class), seen);
+        assertEquals(EnumSet.allOf(Operation.class), seen);
     }
 
     @Test
     void aRestoreCommandChangesTheSettingItRestores() {
-        for (GpuOperation operation : GpuOperation.values()) {
+        for (Operation operation : Operation.values()) {
             operation.changes().forEach(setting -> {
                 Object original = setting.readable() ? (setting.journalName().startsWith("power") ? (Object) 1L : true)
-                        : dev.zeusd.service.gpu.restore.Setting.UNLOCKED;
+                        : GpuCommand.Setting.UNLOCKED;
                 assertEquals(true, GpuCommand.restoring(setting, original).operation().changes().contains(setting),
                         setting.journalName());
             });

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import dev.zeusd.device.DeviceErrorKind;
 import dev.zeusd.device.gpu.sim.SimulatedGpuBackend;
 import dev.zeusd.service.DeviceFailures;
+import dev.zeusd.service.gpu.command.GpuCommand;
 import dev.zeusd.testsupport.GpuBackends;
 import dev.zeusd.testsupport.ManualClock;
 import dev.zeusd.testsupport.RecordingGpu;
@@ -45,11 +46,11 @@ class GpuServiceTest {
         RecordingGpu gpu1 = new RecordingGpu(0);
         try (GpuService service = new GpuService(GpuBackends.of(List.of(gpu0, gpu1)))) {
             for (int i = 0; i < 200; i++) {
-                service.control(Set.of(0, 1), new GpuCommand.SetPowerLimit(100_000 + i), false, "test").toCompletableFuture()
+                service.controls().run(Set.of(0, 1), new GpuCommand.SetPowerLimit(100_000 + i), false, "test").toCompletableFuture()
                         .join();
             }
             // A blocking call queues behind every earlier one, so once it returns all of them ran.
-            service.control(Set.of(0, 1), new GpuCommand.ResetGpuLockedClocks(), true, "test").toCompletableFuture().join();
+            service.controls().run(Set.of(0, 1), new GpuCommand.ResetGpuLockedClocks(), true, "test").toCompletableFuture().join();
         }
         for (RecordingGpu gpu : List.of(gpu0, gpu1)) {
             List<Long> limits = gpu.calls().stream().filter(c -> c.operation().equals("set_power_limit"))
@@ -66,14 +67,15 @@ class GpuServiceTest {
         ManualClock clock = new ManualClock();
         SimulatedGpuBackend backend = new SimulatedGpuBackend(3, clock);
         try (GpuService service = new GpuService(backend)) {
-            CompletionException e = assertThrows(CompletionException.class, () -> service
-                    .control(Set.of(0, 1, 2), new GpuCommand.SetPowerLimit(50_000), true, "test").toCompletableFuture().join());
+            CompletionException e = assertThrows(CompletionException.class, () -> service.controls()
+                    .run(Set.of(0, 1, 2), new GpuCommand.SetPowerLimit(50_000), true, "test").toCompletableFuture()
+                    .join());
             DeviceFailures failures = assertInstanceOf(DeviceFailures.class, e.getCause());
             assertEquals(Set.of(0, 1, 2), failures.failures().keySet());
             assertEquals(400, failures.worstStatus());
             assertEquals(DeviceErrorKind.INVALID_ARGUMENT, failures.failures().get(1).kind());
 
-            service.control(Set.of(1), new GpuCommand.SetPowerLimit(150_000), true, "test").toCompletableFuture().join();
+            service.controls().run(Set.of(1), new GpuCommand.SetPowerLimit(150_000), true, "test").toCompletableFuture().join();
             clock.advance(Duration.ofSeconds(1));
             var limits = service.powerLimit(Set.of(0, 1, 2)).toCompletableFuture().join();
             assertEquals(List.of(300_000L, 150_000L, 300_000L), List.copyOf(limits.values()));

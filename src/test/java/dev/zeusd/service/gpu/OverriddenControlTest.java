@@ -14,15 +14,16 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.zeusd.service.DeviceWorkers;
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.service.DeviceFailures;
+import dev.zeusd.service.DeviceWorkers;
+import dev.zeusd.service.gpu.command.GpuCommand;
 import dev.zeusd.service.gpu.override.CommandOverrides;
 import dev.zeusd.service.gpu.override.OverrideCommandFailed;
 import dev.zeusd.service.gpu.override.OverrideFileParser;
 import dev.zeusd.service.gpu.restore.RestorePolicy;
-import dev.zeusd.testsupport.GpuBackends;
 import dev.zeusd.testsupport.AuditCapture;
+import dev.zeusd.testsupport.GpuBackends;
 import dev.zeusd.testsupport.RecordingGpu;
 import dev.zeusd.testsupport.ShellScripts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -54,10 +55,10 @@ class OverriddenControlTest {
         RecordingGpu gpu1 = new RecordingGpu(0);
         try (GpuService service = service(List.of(gpu0, gpu1), overrides(log));
                 AuditCapture audit = new AuditCapture()) {
-            service.control(Set.of(1), new GpuCommand.SetPowerLimit(100_000), false, "alice").toCompletableFuture().join();
-            service.control(Set.of(1), new GpuCommand.SetPowerLimit(200_000), false, "alice").toCompletableFuture().join();
-            service.control(Set.of(1), new GpuCommand.SetPowerLimit(253_999), true, "alice").toCompletableFuture().join();
-            service.control(Set.of(0, 1), new GpuCommand.SetPersistenceMode(true), true, "alice").toCompletableFuture()
+            service.controls().run(Set.of(1), new GpuCommand.SetPowerLimit(100_000), false, "alice").toCompletableFuture().join();
+            service.controls().run(Set.of(1), new GpuCommand.SetPowerLimit(200_000), false, "alice").toCompletableFuture().join();
+            service.controls().run(Set.of(1), new GpuCommand.SetPowerLimit(253_999), true, "alice").toCompletableFuture().join();
+            service.controls().run(Set.of(0, 1), new GpuCommand.SetPersistenceMode(true), true, "alice").toCompletableFuture()
                     .join();
 
             assertEquals(List.of("1 100000 100", "1 200000 200", "1 253999 253"), Files.readAllLines(log));
@@ -79,7 +80,7 @@ class OverriddenControlTest {
         RecordingGpu gpu0 = new RecordingGpu(0);
         try (GpuService service = service(List.of(gpu0), overrides(dir.resolve("calls.log")));
                 AuditCapture audit = new AuditCapture()) {
-            CompletionException e = assertThrows(CompletionException.class, () -> service.control(Set.of(0),
+            CompletionException e = assertThrows(CompletionException.class, () -> service.controls().run(Set.of(0),
                     new GpuCommand.ResetLockedClocks(), true, "bob").toCompletableFuture().join());
             OverrideCommandFailed failed = assertInstanceOf(OverrideCommandFailed.class,
                     assertInstanceOf(DeviceFailures.class, e.getCause()).failures().get(0));

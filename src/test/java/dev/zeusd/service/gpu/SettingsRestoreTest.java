@@ -20,18 +20,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.zeusd.service.DeviceWorkers;
 import dev.zeusd.device.DeviceErrorKind;
 import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.device.gpu.sim.SimulatedGpuBackend;
+import dev.zeusd.service.DeviceWorkers;
+import dev.zeusd.service.gpu.command.GpuCommand;
+import dev.zeusd.service.gpu.command.GpuCommand.Setting;
 import dev.zeusd.service.gpu.override.CommandOverrides;
-import dev.zeusd.service.gpu.restore.ClientProcess;
-import dev.zeusd.service.gpu.restore.Original;
+import dev.zeusd.service.gpu.restore.Owners.ClientProcess;
 import dev.zeusd.service.gpu.restore.RestoreJournal;
+import dev.zeusd.service.gpu.restore.RestoreJournal.Original;
 import dev.zeusd.service.gpu.restore.RestorePolicy;
 import dev.zeusd.service.gpu.restore.RestoreReason;
-import dev.zeusd.service.gpu.restore.Setting;
 import dev.zeusd.testsupport.AuditCapture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -76,7 +77,7 @@ class SettingsRestoreTest {
     }
 
     private static void set(GpuService gpus, long mw, Optional<ClientProcess> client) {
-        gpus.control(List.of(0), new GpuCommand.SetPowerLimit(mw), true, "test", client).toCompletableFuture().join();
+        gpus.controls().run(List.of(0), new GpuCommand.SetPowerLimit(mw), true, "test", client).toCompletableFuture().join();
     }
 
     private static boolean within(long millis, BooleanSupplier condition) throws InterruptedException {
@@ -112,9 +113,9 @@ class SettingsRestoreTest {
             set(gpus, 200_000, Optional.empty());
             set(gpus, 150_000, Optional.empty());
             assertEquals(List.of(new Original(0, Setting.POWER_LIMIT, ORIGINAL)), journal().read());
-            gpus.control(List.of(1), new GpuCommand.ResetLockedClocks(), true, "test").toCompletableFuture().join();
+            gpus.controls().run(List.of(1), new GpuCommand.ResetLockedClocks(), true, "test").toCompletableFuture().join();
             assertEquals(Set.of("0:power_limit_mw"), gpus.keeperForTests().journalled(), "a reset records nothing");
-            gpus.control(List.of(1), new GpuCommand.SetPersistenceMode(true), true, "test").toCompletableFuture()
+            gpus.controls().run(List.of(1), new GpuCommand.SetPersistenceMode(true), true, "test").toCompletableFuture()
                     .join();
             assertEquals(List.of(new Original(0, Setting.POWER_LIMIT, ORIGINAL),
                     new Original(1, Setting.PERSISTENCE_MODE, false)), journal().read());
@@ -127,8 +128,8 @@ class SettingsRestoreTest {
         try (AuditCapture audit = new AuditCapture()) {
             GpuService gpus = service(true, false);
             set(gpus, 150_000, Optional.empty());
-            gpus.control(List.of(1), new GpuCommand.SetPersistenceMode(true), true, "t").toCompletableFuture().join();
-            gpus.control(List.of(1), new GpuCommand.SetGpuLockedClocks(500, 900), true, "t").toCompletableFuture()
+            gpus.controls().run(List.of(1), new GpuCommand.SetPersistenceMode(true), true, "t").toCompletableFuture().join();
+            gpus.controls().run(List.of(1), new GpuCommand.SetGpuLockedClocks(500, 900), true, "t").toCompletableFuture()
                     .join();
             gpus.close();
             assertEquals(ORIGINAL, gpu0.powerLimitMw());

@@ -12,6 +12,8 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 
+import dev.zeusd.device.DeviceErrorKind;
+import dev.zeusd.device.DeviceException;
 import dev.zeusd.device.GpuDevice;
 import dev.zeusd.device.GpuIdentity;
 import dev.zeusd.device.PowerLimitConstraints;
@@ -78,7 +80,24 @@ final class NvmlGpu implements GpuDevice {
     }
 
     private void check(int code, String call) {
-        NvmlErrors.check(nvml, code, "GPU " + index + ": " + call);
+        check(nvml, code, "GPU " + index + ": " + call);
+    }
+
+    /** Fails on an NVML error code, with the contract's error kind and NVML's own message. */
+    static void check(Nvml nvml, int code, String what) {
+        if (code != Nvml.NVML_SUCCESS) {
+            throw new DeviceException(kindOf(code), what + ": " + nvml.nvmlErrorString(code) + " (NVML error "
+                    + code + ")");
+        }
+    }
+
+    private static DeviceErrorKind kindOf(int code) {
+        return switch (code) {
+            case Nvml.NVML_ERROR_NO_PERMISSION -> DeviceErrorKind.NO_PERMISSION;
+            case Nvml.NVML_ERROR_INVALID_ARGUMENT -> DeviceErrorKind.INVALID_ARGUMENT;
+            case Nvml.NVML_ERROR_NOT_SUPPORTED -> DeviceErrorKind.NOT_SUPPORTED;
+            default -> DeviceErrorKind.INTERNAL;
+        };
     }
 
     @Override

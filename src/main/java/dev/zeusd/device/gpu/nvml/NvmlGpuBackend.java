@@ -34,18 +34,18 @@ public final class NvmlGpuBackend implements GpuBackend {
     public static NvmlGpuBackend open(Optional<String> libraryPath) {
         Nvml nvml = load(libraryPath);
         try {
-            NvmlErrors.check(nvml, nvml.nvmlInit_v2(), "nvmlInit_v2");
+            NvmlGpu.check(nvml, nvml.nvmlInit_v2(), "nvmlInit_v2");
         } catch (DeviceException e) {
             throw new StartupException("NVML could not be initialised (" + e.getMessage() + "); check the NVIDIA "
                     + "driver, or run with --enable cpu-read or --simulate.");
         }
         try {
             IntByReference count = new IntByReference();
-            NvmlErrors.check(nvml, nvml.nvmlDeviceGetCount_v2(count), "nvmlDeviceGetCount_v2");
+            NvmlGpu.check(nvml, nvml.nvmlDeviceGetCount_v2(count), "nvmlDeviceGetCount_v2");
             List<GpuDevice> devices = new ArrayList<>();
             for (int i = 0; i < count.getValue(); i++) {
                 PointerByReference handle = new PointerByReference();
-                NvmlErrors.check(nvml, nvml.nvmlDeviceGetHandleByIndex_v2(i, handle),
+                NvmlGpu.check(nvml, nvml.nvmlDeviceGetHandleByIndex_v2(i, handle),
                         "nvmlDeviceGetHandleByIndex_v2(" + i + ")");
                 devices.add(new NvmlGpu(nvml, i, handle.getValue()));
             }

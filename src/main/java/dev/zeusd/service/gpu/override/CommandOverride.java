@@ -9,14 +9,14 @@ import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
-import dev.zeusd.service.gpu.operation.GpuOperation;
+import dev.zeusd.service.gpu.command.GpuCommand.Operation;
 
 /**
  * One operation's commands, already split into words, run in order until the first failure: a non-zero exit, a
  * timeout, a command that cannot start, or output matching {@code errorPattern} (even after exit 0, since some vendor
  * tools exit 0 when the kernel refused the write). Commands that already ran are not undone.
  */
-public record CommandOverride(GpuOperation operation, List<List<String>> commands,
+public record CommandOverride(Operation operation, List<List<String>> commands,
         Optional<Pattern> errorPattern, Duration timeout) {
     /** The placeholder every operation fills in: the GPU the command runs for. */
     public static final String GPU_ID = "gpu_id";

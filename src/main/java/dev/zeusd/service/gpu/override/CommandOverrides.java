@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.zeusd.service.gpu.operation.GpuOperation;
+import dev.zeusd.service.gpu.command.GpuCommand.Operation;
 
 /** The operations that run commands instead of the device call; the other operations still go to the device. */
 public final class CommandOverrides {
-    private final Map<GpuOperation, CommandOverride> byOperation;
+    private final Map<Operation, CommandOverride> byOperation;
 
-    CommandOverrides(Map<GpuOperation, CommandOverride> byOperation) {
+    CommandOverrides(Map<Operation, CommandOverride> byOperation) {
         this.byOperation = byOperation.isEmpty() ? Map.of() : new EnumMap<>(byOperation);
     }
 
@@ -20,7 +20,7 @@ public final class CommandOverrides {
     }
 
     /** The override for {@code operation}, if the file has one. */
-    public Optional<CommandOverride> forOperation(GpuOperation operation) {
+    public Optional<CommandOverride> forOperation(Operation operation) {
         return Optional.ofNullable(byOperation.get(operation));
     }
 
@@ -30,6 +30,6 @@ public final class CommandOverrides {
 
     /** The overridden operations' names, in the order of the API. */
     public List<String> operationNames() {
-        return byOperation.keySet().stream().map(GpuOperation::wireName).toList();
+        return byOperation.keySet().stream().map(Operation::wireName).toList();
     }
 }

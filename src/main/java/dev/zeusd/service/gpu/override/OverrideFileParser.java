@@ -22,9 +22,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 
+import dev.zeusd.service.gpu.command.GpuCommand.Operation;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-
-import dev.zeusd.service.gpu.operation.GpuOperation;
 
 /**
  * Reads the TOML of {@code --gpu-command-overrides} into {@link CommandOverrides}, checking everything that can be
@@ -62,10 +61,10 @@ public final class OverrideFileParser {
             throw new InvalidOverridesException("not valid TOML" + (line > 0 ? " (line " + line + ")" : "") + ": "
                     + firstLine(e.getOriginalMessage()));
         }
-        Map<GpuOperation, CommandOverride> overrides = new EnumMap<>(GpuOperation.class);
+        Map<Operation, CommandOverride> overrides = new EnumMap<>(Operation.class);
         for (Iterator<Map.Entry<String, JsonNode>> tables = root.fields(); tables.hasNext();) {
             Map.Entry<String, JsonNode> table = tables.next();
-            GpuOperation operation = GpuOperation.fromWireName(table.getKey())
+            Operation operation = Operation.fromWireName(table.getKey())
                     .orElseThrow(() -> new InvalidOverridesException("unknown table [" + table.getKey()
                             + "]; the operations are " + Placeholders.wireNames()));
             if (!table.getValue().isObject()) {
@@ -76,7 +75,7 @@ public final class OverrideFileParser {
         return new CommandOverrides(overrides);
     }
 
-    private static OperationTable read(GpuOperation operation, JsonNode table) {
+    private static OperationTable read(Operation operation, JsonNode table) {
         try {
             return MAPPER.treeToValue(table, OperationTable.class);
         } catch (UnrecognizedPropertyException e) {
@@ -90,7 +89,7 @@ public final class OverrideFileParser {
         }
     }
 
-    private static CommandOverride validate(GpuOperation operation, OperationTable table) {
+    private static CommandOverride validate(Operation operation, OperationTable table) {
         if (table.commands() == null) {
             throw invalid(operation, "has no commands = [...]");
         }
@@ -105,7 +104,7 @@ public final class OverrideFileParser {
                 timeout(operation, table.timeoutS()));
     }
 
-    private static List<String> words(GpuOperation operation, String command) {
+    private static List<String> words(Operation operation, String command) {
         List<String> words;
         try {
             words = CommandWords.split(command);
@@ -124,7 +123,7 @@ public final class OverrideFileParser {
         return List.copyOf(words);
     }
 
-    private static Optional<Pattern> errorPattern(GpuOperation operation, String regex) {
+    private static Optional<Pattern> errorPattern(Operation operation, String regex) {
         if (regex == null) {
             return Optional.empty();
         }
@@ -141,7 +140,7 @@ public final class OverrideFileParser {
     /** A day: a control call that waits longer is a hung command, and the bound keeps every wait computable. */
     static final long MAX_TIMEOUT_S = 86_400;
 
-    private static Duration timeout(GpuOperation operation, Long seconds) {
+    private static Duration timeout(Operation operation, Long seconds) {
         if (seconds == null) {
             return DEFAULT_TIMEOUT;
         }
@@ -161,7 +160,7 @@ public final class OverrideFileParser {
         };
     }
 
-    private static InvalidOverridesException invalid(GpuOperation operation, String problem) {
+    private static InvalidOverridesException invalid(Operation operation, String problem) {
         return new InvalidOverridesException("operation '" + operation.wireName() + "' " + problem);
     }
 

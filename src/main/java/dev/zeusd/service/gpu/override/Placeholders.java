@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import dev.zeusd.service.gpu.operation.GpuOperation;
+import dev.zeusd.service.gpu.command.GpuCommand.Operation;
 
 /** {@code {name}} placeholders in a command word: checked once at load, filled in for every call. */
 final class Placeholders {
@@ -14,7 +14,7 @@ final class Placeholders {
     }
 
     /** The placeholder names (without braces) {@code operation} fills in, {@code gpu_id} first. */
-    static List<String> names(GpuOperation operation) {
+    static List<String> names(Operation operation) {
         List<String> names = new ArrayList<>();
         names.add(CommandOverride.GPU_ID);
         names.addAll(operation.placeholders());
@@ -23,7 +23,7 @@ final class Placeholders {
 
     /** Every operation an override file may name, for messages. */
     static String wireNames() {
-        return Arrays.stream(GpuOperation.values()).map(GpuOperation::wireName).collect(Collectors.joining(", "));
+        return Arrays.stream(Operation.values()).map(Operation::wireName).collect(Collectors.joining(", "));
     }
 
     /**
@@ -31,7 +31,7 @@ final class Placeholders {
      *
      * @return null if the word is fine, else what is wrong with it (a phrase naming the token)
      */
-    static String problem(String word, GpuOperation operation) {
+    static String problem(String word, Operation operation) {
         for (int i = 0; i < word.length(); i++) {
             char c = word.charAt(i);
             if (c == '}') {

@@ -12,7 +12,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,8 +26,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.zeusd.service.gpu.command.GpuCommand.Setting;
+
 /**
- * The write-ahead journal of original settings, {@value #FILE_NAME} in the state directory:
+ * The value each changed setting had before zeusd first changed it, in memory and in the write-ahead journal
+ * {@value #FILE_NAME} in the state directory: every change of the set is written through before it counts, so a start
+ * after a crash finds what this run would have restored. Thread-safe; the device reads that produce the values happen
+ * on the GPUs' workers, not here. The file:
  *
  * <pre>
  * {
@@ -45,9 +56,100 @@ public final class RestoreJournal {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
+    private final SortedMap<SettingKey, Object> values = new TreeMap<>();
 
+    /** One setting of one GPU: what originals and owners are kept by. */
+    public record SettingKey(int gpu, Setting setting) implements Comparable<SettingKey> {
+        @Override
+        public int compareTo(SettingKey other) {
+            return gpu != other.gpu ? Integer.compare(gpu, other.gpu) : setting.compareTo(other.setting);
+        }
+    }
+
+    /** The value a setting of one GPU had before zeusd first changed it: a Long (mW), a Boolean or "unlocked". */
+    public record Original(int gpu, Setting setting, Object value) {
+        public Original {
+            if (gpu < 0 || !setting.accepts(value)) {
+                throw new IllegalArgumentException("not an original of " + setting.journalName() + ": " + value);
+            }
+        }
+    }
+
+    /** Starts empty; {@link #load} takes over what the file holds. */
     public RestoreJournal(Path stateDir) {
         this.dir = stateDir;
+    }
+
+    /** Of {@code settings} on {@code gpu}, those without a recorded original. */
+    public synchronized List<SettingKey> missing(int gpu, Collection<Setting> settings) {
+        List<SettingKey> missing = new ArrayList<>();
+        for (Setting setting : settings) {
+            SettingKey key = new SettingKey(gpu, setting);
+            if (!values.containsKey(key)) {
+                missing.add(key);
+            }
+        }
+        return missing;
+    }
+
+    public synchronized boolean has(SettingKey key) {
+        return values.containsKey(key);
+    }
+
+    public synchronized Object get(SettingKey key) {
+        return values.get(key);
+    }
+
+    /**
+     * Adds {@code fresh} and writes the file.
+     *
+     * @throws IOException if the file could not be written; then nothing was added
+     */
+    public synchronized void record(Map<SettingKey, Object> fresh) throws IOException {
+        values.putAll(fresh);
+        try {
+            persist();
+        } catch (IOException e) {
+            fresh.keySet().forEach(values::remove);
+            throw e;
+        }
+    }
+
+    /** Takes over what the file from an earlier run holds, without writing it again. */
+    public synchronized void load(List<Original> found) {
+        found.forEach(o -> values.put(new SettingKey(o.gpu(), o.setting()), o.value()));
+    }
+
+    /** Drops a restored setting and writes the file. */
+    public synchronized void forget(SettingKey key) throws IOException {
+        values.remove(key);
+        persist();
+    }
+
+    /** Drops them all and writes the (then absent) file. */
+    public synchronized void clear() throws IOException {
+        values.clear();
+        persist();
+    }
+
+    /** The recorded settings grouped by GPU, ascending. */
+    public synchronized SortedMap<Integer, List<SettingKey>> byGpu() {
+        SortedMap<Integer, List<SettingKey>> byGpu = new TreeMap<>();
+        values.keySet().forEach(key -> byGpu.computeIfAbsent(key.gpu(), gpu -> new ArrayList<>()).add(key));
+        return byGpu;
+    }
+
+    /** {@code gpu:setting} names of what is recorded now, for tests. */
+    public synchronized SortedSet<String> names() {
+        SortedSet<String> names = new TreeSet<>();
+        values.keySet().forEach(key -> names.add(key.gpu() + ":" + key.setting().journalName()));
+        return names;
+    }
+
+    private void persist() throws IOException {
+        List<Original> all = new ArrayList<>();
+        values.forEach((key, value) -> all.add(new Original(key.gpu(), key.setting(), value)));
+        write(all);
     }
 
     public Path file() {
@@ -59,7 +161,7 @@ public final class RestoreJournal {
     }
 
     /**
-     * The recorded originals; none when there is no journal.
+     * What the file holds now; none when there is no file.
      *
      * @throws CorruptJournalException if the file exists but cannot be read or is not a journal of this format
      */
@@ -106,7 +208,7 @@ public final class RestoreJournal {
                 + "then move the file away and start zeusd again.", cause);
     }
 
-    /** Replaces the journal with {@code originals} durably (see the class comment); none deletes it. */
+    /** Replaces the file with {@code originals} durably (see the class comment); none deletes it. */
     public void write(List<Original> originals) throws IOException {
         Files.createDirectories(dir);
         if (originals.isEmpty()) {

@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.zeusd.service.gpu.operation.GpuOperation;
+import dev.zeusd.service.gpu.command.GpuCommand.Operation;
 import dev.zeusd.testsupport.ShellScripts;
 
 /** Running an override's commands for real: small shell scripts written by each test. */
@@ -30,7 +30,7 @@ class CommandOverrideTest {
             toml.append(i == 0 ? "" : ", ").append(ShellScripts.toml(commands[i]));
         }
         toml.append("]\n").append(extra);
-        return OverrideFileParser.parse(toml.toString()).forOperation(GpuOperation.RESET_LOCKED_CLOCKS).orElseThrow();
+        return OverrideFileParser.parse(toml.toString()).forOperation(Operation.RESET_LOCKED_CLOCKS).orElseThrow();
     }
 
     private static OverrideCommandFailed failure(CommandOverride override) {

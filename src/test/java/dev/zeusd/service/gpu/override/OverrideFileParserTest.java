@@ -11,7 +11,8 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import dev.zeusd.service.gpu.operation.GpuOperation;
+
+import dev.zeusd.service.gpu.command.GpuCommand.Operation;
 
 /** The override file's TOML: what loads, and the one phrase for each thing that does not. */
 class OverrideFileParserTest {
@@ -43,15 +44,15 @@ class OverrideFileParserTest {
         assertEquals(List.of("set_persistence_mode", "set_power_limit", "set_gpu_locked_clocks",
                 "reset_gpu_locked_clocks", "set_mem_locked_clocks", "reset_mem_locked_clocks", "reset_locked_clocks"),
                 overrides.operationNames());
-        CommandOverride persistence = overrides.forOperation(GpuOperation.SET_PERSISTENCE_MODE).orElseThrow();
+        CommandOverride persistence = overrides.forOperation(Operation.SET_PERSISTENCE_MODE).orElseThrow();
         assertEquals(Duration.ofSeconds(1), persistence.timeout());
         assertEquals("(?i)error", persistence.errorPattern().orElseThrow().pattern());
         assertEquals(List.of(List.of("tool", "{gpu_id}", "{min_clock_mhz}", "{max_clock_mhz}"),
                 List.of("tool", "two words", "{gpu_id}")),
-                overrides.forOperation(GpuOperation.SET_GPU_LOCKED_CLOCKS).orElseThrow().commands());
-        assertEquals(Duration.ofSeconds(7), overrides.forOperation(GpuOperation.RESET_LOCKED_CLOCKS).orElseThrow().timeout());
-        assertEquals(Duration.ofSeconds(60), overrides.forOperation(GpuOperation.SET_POWER_LIMIT).orElseThrow().timeout());
-        assertTrue(overrides.forOperation(GpuOperation.SET_POWER_LIMIT).orElseThrow().errorPattern().isEmpty());
+                overrides.forOperation(Operation.SET_GPU_LOCKED_CLOCKS).orElseThrow().commands());
+        assertEquals(Duration.ofSeconds(7), overrides.forOperation(Operation.RESET_LOCKED_CLOCKS).orElseThrow().timeout());
+        assertEquals(Duration.ofSeconds(60), overrides.forOperation(Operation.SET_POWER_LIMIT).orElseThrow().timeout());
+        assertTrue(overrides.forOperation(Operation.SET_POWER_LIMIT).orElseThrow().errorPattern().isEmpty());
     }
 
     /** docs/overrides.md promises a complete example: it must load, all seven operations. */
@@ -62,16 +63,16 @@ class OverrideFileParserTest {
         assertTrue(start >= 0, "docs/overrides.md lacks the example override file");
         String toml = readme.substring(readme.indexOf('\n', start) + 1, readme.indexOf("```", start + 7));
         CommandOverrides overrides = OverrideFileParser.parse(toml);
-        assertEquals(GpuOperation.values().length, overrides.operationNames().size());
+        assertEquals(Operation.values().length, overrides.operationNames().size());
         assertEquals(List.of("sudo", "-n", "/usr/bin/nvidia-smi", "-i", "{gpu_id}", "--power-limit={power_limit_w}"),
-                overrides.forOperation(GpuOperation.SET_POWER_LIMIT).orElseThrow().commands().get(0));
+                overrides.forOperation(Operation.SET_POWER_LIMIT).orElseThrow().commands().get(0));
     }
 
     @Test
     void anyEmptyFileOverridesNothing() {
         assertTrue(OverrideFileParser.parse("# nothing yet\n").isEmpty());
         assertTrue(OverrideFileParser.parse("[reset_locked_clocks]\ncommands = [\"x\"]\n")
-                .forOperation(GpuOperation.SET_POWER_LIMIT).isEmpty());
+                .forOperation(Operation.SET_POWER_LIMIT).isEmpty());
     }
 
     @Test

@@ -10,8 +10,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.zeusd.service.gpu.operation.GpuOperation;
-import dev.zeusd.service.gpu.GpuCommand;
+import dev.zeusd.service.gpu.command.GpuCommand;
+import dev.zeusd.service.gpu.command.GpuCommand.Operation;
 
 /** What each API command fills into its override's placeholders. */
 class PlaceholderValuesTest {
@@ -49,10 +49,10 @@ class PlaceholderValuesTest {
                 new GpuCommand.ResetLockedClocks());
         Set<String> operations = new HashSet<>();
         for (GpuCommand command : commands) {
-            GpuOperation operation = command.operation();
+            Operation operation = command.operation();
             operations.add(operation.wireName());
             assertEquals(Set.copyOf(Placeholders.names(operation)), values(0, command).keySet(), operation.wireName());
         }
-        assertEquals(GpuOperation.values().length, operations.size());
+        assertEquals(Operation.values().length, operations.size());
     }
 }

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zeusd.service.gpu.command.GpuCommand.Setting;
+import dev.zeusd.service.gpu.restore.RestoreJournal.Original;
+
 class RestoreJournalTest {
     @TempDir
     Path dir;

@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-class OwnerWatcherTest {
+import dev.zeusd.service.gpu.restore.Owners.ClientProcess;
+
+class OwnersTest {
     @Test
     void aProcessIsItsPidAndStartTime() throws Exception {
         ClientProcess self = ClientProcess.of(ProcessHandle.current().pid()).orElseThrow();
@@ -33,14 +35,14 @@ class OwnerWatcherTest {
         List<ClientProcess> exited = new CopyOnWriteArrayList<>();
         Process sleeper = new ProcessBuilder("sleep", "30").start();
         Process other = new ProcessBuilder("sleep", "30").start();
-        try (OwnerWatcher watcher = new OwnerWatcher(exited::add)) {
+        try (Owners.Watcher watcher = new Owners.Watcher(exited::add)) {
             assertFalse(watcher.running(), "no owners, no thread");
             ClientProcess first = ClientProcess.of(sleeper.pid()).orElseThrow();
             ClientProcess second = ClientProcess.of(other.pid()).orElseThrow();
             watcher.watch(first);
             watcher.watch(second);
             assertTrue(watcher.running());
-            Thread.sleep(3 * OwnerWatcher.PERIOD_MS);
+            Thread.sleep(3 * Owners.Watcher.PERIOD_MS);
             assertEquals(List.of(), exited);
             sleeper.destroy();
             sleeper.waitFor(5, TimeUnit.SECONDS);
