@@ -81,7 +81,7 @@ public class DeviceServices {
     @Produces
     @Singleton
     GpuControl gpuControl(GpuService gpus) {
-        return gpus.controls();
+        return gpus.control();
     }
 
     @Produces

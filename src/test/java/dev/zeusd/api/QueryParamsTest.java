@@ -39,7 +39,8 @@ class QueryParamsTest {
     void parsesTrimsSortsAndCollapsesDuplicates() {
         assertEquals(List.of(0, 2, 3), List.copyOf(QueryParams.deviceIdsToRead("gpu_ids", " 3, 0 ,2,3", KNOWN)));
         assertEquals(List.of(0, 1), List.copyOf(QueryParams.deviceIdsToWrite("gpu_ids", "1,1,0", KNOWN)));
-        assertEquals(List.of(1), List.copyOf(QueryParams.deviceIdsToStream("cpu_ids", "+1", KNOWN)), "Rust's parse takes a +");
+        assertEquals(List.of(1), List.copyOf(QueryParams.deviceIdsToStream("cpu_ids", "+1", KNOWN)),
+                "Rust's parse takes a +");
         assertEquals(List.of(2), List.copyOf(QueryParams.deviceIdsToRead("gpu_ids", "002", KNOWN)));
     }
 
@@ -51,15 +52,19 @@ class QueryParamsTest {
 
     @Test
     void absentIsAnErrorOnWrites() {
-        assertMessage("missing required query parameter 'gpu_ids'", () -> QueryParams.deviceIdsToWrite("gpu_ids", null, KNOWN));
+        assertMessage("missing required query parameter 'gpu_ids'",
+                () -> QueryParams.deviceIdsToWrite("gpu_ids", null, KNOWN));
     }
 
     @Test
     void upstreamMessagesForMalformedLists() {
-        assertMessage("gpu_ids must contain at least one GPU index", () -> QueryParams.deviceIdsToRead("gpu_ids", " ", KNOWN));
-        assertMessage("cpu_ids must contain at least one CPU index", () -> QueryParams.deviceIdsToStream("cpu_ids", "", KNOWN));
+        assertMessage("gpu_ids must contain at least one GPU index",
+                () -> QueryParams.deviceIdsToRead("gpu_ids", " ", KNOWN));
+        assertMessage("cpu_ids must contain at least one CPU index",
+                () -> QueryParams.deviceIdsToStream("cpu_ids", "", KNOWN));
         for (String bad : new String[] { "0,", ",1", "0,,1", "0, ,1" }) {
-            assertMessage("gpu_ids contains an empty GPU index", () -> QueryParams.deviceIdsToWrite("gpu_ids", bad, KNOWN));
+            assertMessage("gpu_ids contains an empty GPU index",
+                    () -> QueryParams.deviceIdsToWrite("gpu_ids", bad, KNOWN));
         }
         assertMessage("Invalid GPU index: abc", () -> QueryParams.deviceIdsToRead("gpu_ids", "0, abc", KNOWN));
         assertMessage("Invalid GPU index: -1", () -> QueryParams.deviceIdsToRead("gpu_ids", "-1", KNOWN));

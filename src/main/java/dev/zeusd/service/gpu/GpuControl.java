@@ -59,6 +59,7 @@ public final class GpuControl {
             overrides.forOperation(operation).ifPresent(override -> this.overrides.put(operation, override));
         }
         this.audit = audit;
+        // this::restore escapes before the fields below are set: it uses only audit and overrides, set above
         this.keeper = new SettingsKeeper(workers, this::restore, restore);
         this.journals = restore.journals();
         this.tracksClients = restore.onClientExit();

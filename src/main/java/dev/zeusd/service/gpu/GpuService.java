@@ -156,7 +156,7 @@ public final class GpuService implements AutoCloseable {
     }
 
     /** The control calls: journal, audit, device or override, ownership. */
-    public GpuControl controls() {
+    public GpuControl control() {
         return control;
     }
 

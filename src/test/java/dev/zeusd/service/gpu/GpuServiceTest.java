@@ -46,11 +46,13 @@ class GpuServiceTest {
         RecordingGpu gpu1 = new RecordingGpu(0);
         try (GpuService service = new GpuService(GpuBackends.of(List.of(gpu0, gpu1)))) {
             for (int i = 0; i < 200; i++) {
-                service.controls().run(Set.of(0, 1), new GpuCommand.SetPowerLimit(100_000 + i), false, "test").toCompletableFuture()
+                service.control().run(Set.of(0, 1), new GpuCommand.SetPowerLimit(100_000 + i), false, "test")
+                        .toCompletableFuture()
                         .join();
             }
             // A blocking call queues behind every earlier one, so once it returns all of them ran.
-            service.controls().run(Set.of(0, 1), new GpuCommand.ResetGpuLockedClocks(), true, "test").toCompletableFuture().join();
+            service.control().run(Set.of(0, 1), new GpuCommand.ResetGpuLockedClocks(), true, "test")
+                    .toCompletableFuture().join();
         }
         for (RecordingGpu gpu : List.of(gpu0, gpu1)) {
             List<Long> limits = gpu.calls().stream().filter(c -> c.operation().equals("set_power_limit"))
@@ -67,7 +69,7 @@ class GpuServiceTest {
         ManualClock clock = new ManualClock();
         SimulatedGpuBackend backend = new SimulatedGpuBackend(3, clock);
         try (GpuService service = new GpuService(backend)) {
-            CompletionException e = assertThrows(CompletionException.class, () -> service.controls()
+            CompletionException e = assertThrows(CompletionException.class, () -> service.control()
                     .run(Set.of(0, 1, 2), new GpuCommand.SetPowerLimit(50_000), true, "test").toCompletableFuture()
                     .join());
             DeviceFailures failures = assertInstanceOf(DeviceFailures.class, e.getCause());
@@ -75,7 +77,8 @@ class GpuServiceTest {
             assertEquals(400, failures.worstStatus());
             assertEquals(DeviceErrorKind.INVALID_ARGUMENT, failures.failures().get(1).kind());
 
-            service.controls().run(Set.of(1), new GpuCommand.SetPowerLimit(150_000), true, "test").toCompletableFuture().join();
+            service.control().run(Set.of(1), new GpuCommand.SetPowerLimit(150_000), true, "test")
+                    .toCompletableFuture().join();
             clock.advance(Duration.ofSeconds(1));
             var limits = service.powerLimit(Set.of(0, 1, 2)).toCompletableFuture().join();
             assertEquals(List.of(300_000L, 150_000L, 300_000L), List.copyOf(limits.values()));

@@ -55,10 +55,14 @@ class OverriddenControlTest {
         RecordingGpu gpu1 = new RecordingGpu(0);
         try (GpuService service = service(List.of(gpu0, gpu1), overrides(log));
                 AuditCapture audit = new AuditCapture()) {
-            service.controls().run(Set.of(1), new GpuCommand.SetPowerLimit(100_000), false, "alice").toCompletableFuture().join();
-            service.controls().run(Set.of(1), new GpuCommand.SetPowerLimit(200_000), false, "alice").toCompletableFuture().join();
-            service.controls().run(Set.of(1), new GpuCommand.SetPowerLimit(253_999), true, "alice").toCompletableFuture().join();
-            service.controls().run(Set.of(0, 1), new GpuCommand.SetPersistenceMode(true), true, "alice").toCompletableFuture()
+            service.control().run(Set.of(1), new GpuCommand.SetPowerLimit(100_000), false, "alice")
+                    .toCompletableFuture().join();
+            service.control().run(Set.of(1), new GpuCommand.SetPowerLimit(200_000), false, "alice")
+                    .toCompletableFuture().join();
+            service.control().run(Set.of(1), new GpuCommand.SetPowerLimit(253_999), true, "alice")
+                    .toCompletableFuture().join();
+            service.control().run(Set.of(0, 1), new GpuCommand.SetPersistenceMode(true), true, "alice")
+                    .toCompletableFuture()
                     .join();
 
             assertEquals(List.of("1 100000 100", "1 200000 200", "1 253999 253"), Files.readAllLines(log));
@@ -67,7 +71,8 @@ class OverriddenControlTest {
             assertEquals(List.of("set_persistence_mode"), gpu0.calls().stream().map(RecordingGpu.Call::operation).toList());
 
             List<String> lines = audit.awaitLines(5);
-            String overridden = lines.stream().filter(l -> l.contains("power_limit_mw=253999")).findFirst().orElseThrow();
+            String overridden = lines.stream().filter(l -> l.contains("power_limit_mw=253999")).findFirst()
+                    .orElseThrow();
             assertTrue(overridden.contains(" caller=alice gpu=1 op=set_power_limit power_limit_mw=253999 previous=0 "
                     + "outcome=ok override=\"" + dir.resolve("record.sh") + " 1 253999 253: exit 0\""), overridden);
             String device = lines.stream().filter(l -> l.contains("op=set_persistence_mode")).findFirst().orElseThrow();
@@ -80,7 +85,7 @@ class OverriddenControlTest {
         RecordingGpu gpu0 = new RecordingGpu(0);
         try (GpuService service = service(List.of(gpu0), overrides(dir.resolve("calls.log")));
                 AuditCapture audit = new AuditCapture()) {
-            CompletionException e = assertThrows(CompletionException.class, () -> service.controls().run(Set.of(0),
+            CompletionException e = assertThrows(CompletionException.class, () -> service.control().run(Set.of(0),
                     new GpuCommand.ResetLockedClocks(), true, "bob").toCompletableFuture().join());
             OverrideCommandFailed failed = assertInstanceOf(OverrideCommandFailed.class,
                     assertInstanceOf(DeviceFailures.class, e.getCause()).failures().get(0));

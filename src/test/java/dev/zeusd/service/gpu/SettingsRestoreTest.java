@@ -77,7 +77,8 @@ class SettingsRestoreTest {
     }
 
     private static void set(GpuService gpus, long mw, Optional<ClientProcess> client) {
-        gpus.controls().run(List.of(0), new GpuCommand.SetPowerLimit(mw), true, "test", client).toCompletableFuture().join();
+        gpus.control().run(List.of(0), new GpuCommand.SetPowerLimit(mw), true, "test", client)
+                .toCompletableFuture().join();
     }
 
     private static boolean within(long millis, BooleanSupplier condition) throws InterruptedException {
@@ -113,9 +114,10 @@ class SettingsRestoreTest {
             set(gpus, 200_000, Optional.empty());
             set(gpus, 150_000, Optional.empty());
             assertEquals(List.of(new Original(0, Setting.POWER_LIMIT, ORIGINAL)), journal().read());
-            gpus.controls().run(List.of(1), new GpuCommand.ResetLockedClocks(), true, "test").toCompletableFuture().join();
+            gpus.control().run(List.of(1), new GpuCommand.ResetLockedClocks(), true, "test")
+                    .toCompletableFuture().join();
             assertEquals(Set.of("0:power_limit_mw"), gpus.keeperForTests().journalled(), "a reset records nothing");
-            gpus.controls().run(List.of(1), new GpuCommand.SetPersistenceMode(true), true, "test").toCompletableFuture()
+            gpus.control().run(List.of(1), new GpuCommand.SetPersistenceMode(true), true, "test").toCompletableFuture()
                     .join();
             assertEquals(List.of(new Original(0, Setting.POWER_LIMIT, ORIGINAL),
                     new Original(1, Setting.PERSISTENCE_MODE, false)), journal().read());
@@ -128,8 +130,9 @@ class SettingsRestoreTest {
         try (AuditCapture audit = new AuditCapture()) {
             GpuService gpus = service(true, false);
             set(gpus, 150_000, Optional.empty());
-            gpus.controls().run(List.of(1), new GpuCommand.SetPersistenceMode(true), true, "t").toCompletableFuture().join();
-            gpus.controls().run(List.of(1), new GpuCommand.SetGpuLockedClocks(500, 900), true, "t").toCompletableFuture()
+            gpus.control().run(List.of(1), new GpuCommand.SetPersistenceMode(true), true, "t")
+                    .toCompletableFuture().join();
+            gpus.control().run(List.of(1), new GpuCommand.SetGpuLockedClocks(500, 900), true, "t").toCompletableFuture()
                     .join();
             gpus.close();
             assertEquals(ORIGINAL, gpu0.powerLimitMw());

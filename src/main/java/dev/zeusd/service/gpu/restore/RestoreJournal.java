@@ -161,7 +161,7 @@ public final class RestoreJournal {
     }
 
     /**
-     * What the file holds now; none when there is no file.
+     * What the file holds now, read without taking it over (see {@link #load}); none when there is no file.
      *
      * @throws CorruptJournalException if the file exists but cannot be read or is not a journal of this format
      */
@@ -208,7 +208,11 @@ public final class RestoreJournal {
                 + "then move the file away and start zeusd again.", cause);
     }
 
-    /** Replaces the file with {@code originals} durably (see the class comment); none deletes it. */
+    /**
+     * Replaces the file with {@code originals} durably (see the class comment); none deletes it. The file alone: the
+     * originals in memory stay as they are. Called under this object's lock by the methods above; directly only by
+     * tests, which own the journal they write.
+     */
     public void write(List<Original> originals) throws IOException {
         Files.createDirectories(dir);
         if (originals.isEmpty()) {

@@ -7,6 +7,12 @@ import java.nio.file.Path;
  * lives. With both off no journal is written; a journal left by an earlier run is still recovered at startup.
  */
 public record RestorePolicy(boolean onShutdown, boolean onClientExit, Path stateDir) {
+    public RestorePolicy {
+        if ((onShutdown || onClientExit) && stateDir == null) {
+            throw new IllegalArgumentException("restoring settings needs a state directory for its journal");
+        }
+    }
+
     public static RestorePolicy off() {
         return new RestorePolicy(false, false, null);
     }

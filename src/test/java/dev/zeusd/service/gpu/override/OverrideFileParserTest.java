@@ -50,7 +50,8 @@ class OverrideFileParserTest {
         assertEquals(List.of(List.of("tool", "{gpu_id}", "{min_clock_mhz}", "{max_clock_mhz}"),
                 List.of("tool", "two words", "{gpu_id}")),
                 overrides.forOperation(Operation.SET_GPU_LOCKED_CLOCKS).orElseThrow().commands());
-        assertEquals(Duration.ofSeconds(7), overrides.forOperation(Operation.RESET_LOCKED_CLOCKS).orElseThrow().timeout());
+        assertEquals(Duration.ofSeconds(7), overrides.forOperation(Operation.RESET_LOCKED_CLOCKS)
+                .orElseThrow().timeout());
         assertEquals(Duration.ofSeconds(60), overrides.forOperation(Operation.SET_POWER_LIMIT).orElseThrow().timeout());
         assertTrue(overrides.forOperation(Operation.SET_POWER_LIMIT).orElseThrow().errorPattern().isEmpty());
     }
