@@ -195,6 +195,7 @@ KUBELET_CLASS=target/test-classes/dev/zeusd/testsupport/FakeKubelet.class
   -Dexec.args="$WORK/kubelet.sock $PODS" >"$WORK/kubelet.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 600); do [ -S "$WORK/kubelet.sock" ] && break; sleep 0.1; done
+sleep 5 # the fake kubelet's JVM (Maven's) settles first: its start-up must not be timed as ours
 ATTRIBUTION=(--kubelet-pod-resources-socket "$WORK/kubelet.sock" --pod-attribution-interval 1s)
 R[pods_start_ms]=$(start_median "${ATTRIBUTION[@]}")
 rm -f "$WORK/zeusd.sock"

@@ -1,6 +1,5 @@
 package dev.zeusd.api;
 
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -102,10 +101,10 @@ public class GpuReadResource {
             throw ApiException.badRequest("pod attribution is off; start zeusd with --kubelet-pod-resources-socket "
                     + "(the Helm chart: podAttribution.enabled=true)");
         }
-        var assigned = pods.current().byGpu();
-        SortedMap<Integer, List<ContainerRef>> byId = new TreeMap<>();
-        ids.forEach(id -> byId.put(id, List.copyOf(assigned.getOrDefault(id, Collections.emptySortedSet()))));
-        return DeviceMaps.byId(byId, refs -> refs);
+        var assigned = pods.current().byGpu(); // every GPU id is a key
+        SortedMap<Integer, SortedSet<ContainerRef>> byId = new TreeMap<>();
+        ids.forEach(id -> byId.put(id, assigned.get(id)));
+        return DeviceMaps.byId(byId, List::copyOf);
     }
 
     private static <T, J> CompletionStage<Map<String, J>> byId(CompletionStage<SortedMap<Integer, T>> values,

@@ -76,9 +76,4 @@ public record GpuAssignments(SortedMap<Integer, SortedSet<ContainerRef>> byGpu, 
         byGpu.replaceAll((id, refs) -> Collections.unmodifiableSortedSet(refs));
         return new GpuAssignments(Collections.unmodifiableSortedMap(byGpu), Collections.unmodifiableSet(unknownMig));
     }
-
-    /** The number of (GPU, container) pairs. */
-    public int pairs() {
-        return byGpu.values().stream().mapToInt(Set::size).sum();
-    }
 }

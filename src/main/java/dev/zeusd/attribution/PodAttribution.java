@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -23,6 +24,7 @@ import dev.zeusd.device.GpuIdentity;
 import dev.zeusd.kubelet.podresources.v1.PodResources;
 import dev.zeusd.service.gpu.GpuService;
 import io.quarkus.runtime.Startup;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
@@ -47,10 +49,12 @@ public class PodAttribution {
     private volatile GpuAssignments current;
     private volatile boolean listedLast;
     private long timer = -1;
-    // guarded by this: one list at a time, the failures since the last good one, what MIG ids belong to
+    // guarded by this: one list at a time, the failures since the last good one, what MIG ids belong to, and the
+    // MIG ids that no GPU here had when last asked (a stale list keeps naming them: asked again only for new ones)
     private boolean listing;
     private int failures;
     private Map<String, Integer> migParents = Map.of();
+    private Set<String> migIdsOfNoGpu = Set.of();
 
     @Inject
     public PodAttribution(ZeusdConfig config, Vertx vertx, GpuService gpus) {
@@ -84,8 +88,11 @@ public class PodAttribution {
         return listedLast;
     }
 
-    /** {@code listener} gets the current result now and every new one (on a Vert.x event loop; keep it short). */
-    public void onChange(Consumer<GpuAssignments> listener) {
+    /**
+     * {@code listener} gets the current result now and every new one, in order (on a Vert.x event loop; keep it
+     * short). Synchronized with {@link #show}, so a list arriving meanwhile cannot overtake the current one.
+     */
+    public synchronized void onChange(Consumer<GpuAssignments> listener) {
         listeners.add(listener);
         listener.accept(current);
     }
@@ -110,16 +117,21 @@ public class PodAttribution {
         });
     }
 
+    /** On the event loop that got the list; a MIG lookup's answer comes back to that loop, off the GPU workers. */
     private void attribute(List<PodResources> pods) {
         GpuAssignments joined = GpuAssignments.join(pods, identities, migParents());
-        if (joined.unknownMigIds().isEmpty()) {
+        if (!needsMigLookup(joined.unknownMigIds())) {
             publish(joined);
             return;
         }
-        readMigParents().whenComplete((parents, e) -> {
+        Context loop = vertx.getOrCreateContext();
+        readMigParents().whenComplete((parents, e) -> loop.runOnContext(v -> {
             try {
                 GpuAssignments rejoined = GpuAssignments.join(pods, identities,
                         parents != null ? parents : migParents());
+                synchronized (this) {
+                    migIdsOfNoGpu = rejoined.unknownMigIds();
+                }
                 if (!rejoined.unknownMigIds().isEmpty()) {
                     LOG.debugf("Pod attribution: MIG devices of no GPU here: %s", rejoined.unknownMigIds());
                 }
@@ -127,7 +139,11 @@ public class PodAttribution {
             } catch (RuntimeException failure) {
                 failed(failure);
             }
-        });
+        }));
+    }
+
+    private synchronized boolean needsMigLookup(Set<String> unknownMigIds) {
+        return !migIdsOfNoGpu.containsAll(unknownMigIds);
     }
 
     private synchronized Map<String, Integer> migParents() {
@@ -144,7 +160,7 @@ public class PodAttribution {
                 .toArray(CompletableFuture[]::new)).thenApply(done -> {
                     Map<String, Integer> parents = new HashMap<>();
                     migParents().forEach((mig, gpu) -> {
-                        if (reads.get(gpu) == null || reads.get(gpu).isCompletedExceptionally()) {
+                        if (reads.get(gpu).isCompletedExceptionally()) {
                             parents.put(mig, gpu);
                         }
                     });
@@ -153,10 +169,11 @@ public class PodAttribution {
                             read.join().forEach(mig -> parents.put(mig.toLowerCase(Locale.ROOT), gpu));
                         }
                     });
+                    Map<String, Integer> known = Map.copyOf(parents);
                     synchronized (this) {
-                        migParents = Map.copyOf(parents);
+                        migParents = known;
                     }
-                    return migParents();
+                    return known;
                 });
     }
 
@@ -164,8 +181,8 @@ public class PodAttribution {
         synchronized (this) {
             listing = false;
             failures = 0;
+            listedLast = true;
         }
-        listedLast = true;
         show(assignments);
     }
 
@@ -174,8 +191,8 @@ public class PodAttribution {
         synchronized (this) {
             listing = false;
             failed = ++failures;
+            listedLast = false;
         }
-        listedLast = false;
         if (failed == 1) {
             LOG.warnf("Pod attribution: the kubelet at %s did not list pod resources (%s); the last list is kept for "
                     + "%d ms, then no GPU is attributed until it answers", socket, reason(cause), interval.toMillis());

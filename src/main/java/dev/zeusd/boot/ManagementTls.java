@@ -1,12 +1,18 @@
 package dev.zeusd.boot;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,15 +23,13 @@ import javax.net.ssl.X509KeyManager;
 
 import dev.zeusd.StartupException;
 import dev.zeusd.config.ZeusdConfig;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 
 /**
  * HTTPS on the management listener: the flags checked before Quarkus boots, each failure one sentence, and the TLS
- * registry configuration that serves them. The files are parsed by Vert.x' own PEM reader, the one the listener
- * uses, so a key the listener would refuse is refused here first; a key that does not belong to the certificate
+ * registry configuration that serves them. The certificate and key are parsed by Vert.x' own PEM reader, the one the
+ * listener uses, so a key the listener would refuse is refused here first; a key that does not belong to the certificate
  * (which Java would only notice at the first handshake) is caught by signing with one and verifying with the other.
  */
 public final class ManagementTls {
@@ -71,27 +75,39 @@ public final class ManagementTls {
             throw new StartupException("--management-tls-cert is set but --management-bind-address is off: bind the "
                     + "management listener, or drop the TLS flags.");
         }
-        readable("--management-tls-cert", cert.get());
-        readable("--management-tls-key", key.get());
-        config.managementTlsClientCa().ifPresent(ca -> readable("--management-tls-client-ca", ca));
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-        try {
-            KeyManagerFactory keys = parse("--management-tls-cert and --management-tls-key", cert.get() + " and "
-                    + key.get(), () -> new PemKeyCertOptions().setCertPath(cert.get().toString())
-                            .setKeyPath(key.get().toString()).getKeyManagerFactory(vertx));
-            requireMatch(keys, cert.get(), key.get());
-            config.managementTlsClientCa().ifPresent(ca -> parse("--management-tls-client-ca", ca.toString(),
-                    () -> new PemTrustOptions().addCertPath(ca.toString()).getTrustManagerFactory(vertx)));
-        } finally {
-            vertx.close();
-        }
+        Buffer certPem = read("--management-tls-cert", cert.get());
+        Buffer keyPem = read("--management-tls-key", key.get());
+        Optional<Buffer> caPem = config.managementTlsClientCa().map(ca -> read("--management-tls-client-ca", ca));
+        // Vert.x' key reader needs no Vert.x instance for PEM given as bytes (only to read paths), so none is
+        // started before Quarkus' own; its trust reader does, and the JDK's X.509 reader takes the same PEM
+        KeyManagerFactory keys = parse("--management-tls-cert and --management-tls-key", cert.get() + " and "
+                + key.get(), () -> new PemKeyCertOptions().setCertValue(certPem).setKeyValue(keyPem)
+                        .getKeyManagerFactory(null));
+        requireMatch(keys, cert.get(), key.get());
+        caPem.ifPresent(ca -> parse("--management-tls-client-ca", config.managementTlsClientCa().get().toString(),
+                () -> requireCertificates(ca)));
     }
 
-    private static void readable(String flag, Path file) {
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new StartupException(flag + " " + file + " is not a readable file: check the path and that the "
-                    + "daemon's user may read it.");
+    /** The file's bytes, read as the daemon's user: root passes a permission check a read can still fail. */
+    private static Buffer read(String flag, Path file) {
+        try {
+            if (Files.isRegularFile(file)) {
+                return Buffer.buffer(Files.readAllBytes(file));
+            }
+        } catch (IOException e) {
+            // reported below
         }
+        throw new StartupException(flag + " " + file + " is not a readable file: check the path and that the "
+                + "daemon's user may read it.");
+    }
+
+    private static Collection<? extends Certificate> requireCertificates(Buffer pem) throws CertificateException {
+        Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
+                .generateCertificates(new ByteArrayInputStream(pem.getBytes()));
+        if (certificates.isEmpty()) {
+            throw new CertificateException("no certificate in it");
+        }
+        return certificates;
     }
 
     private interface Parse<T> {

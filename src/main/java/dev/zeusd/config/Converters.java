@@ -71,8 +71,8 @@ public final class Converters {
     }
 
     /**
-     * A duration setting written as {@code 5s}, {@code 500ms}, {@code 2m} or a number of seconds, between two bounds; anything
-     * else is one startup sentence naming the flag.
+     * A duration setting written as {@code 5s}, {@code 500ms}, {@code 2m} or a number of seconds, between two
+     * bounds; anything else is one startup sentence naming the flag.
      */
     abstract static class BoundedDuration implements Converter<Duration> {
         private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m)?");

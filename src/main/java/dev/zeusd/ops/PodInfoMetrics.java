@@ -1,12 +1,15 @@
 package dev.zeusd.ops;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import dev.zeusd.attribution.ContainerRef;
+import dev.zeusd.attribution.GpuAssignments;
 import dev.zeusd.attribution.PodAttribution;
 import dev.zeusd.service.gpu.GpuService;
 import io.micrometer.core.instrument.Counter;
@@ -41,26 +44,35 @@ public class PodInfoMetrics {
                 .register(registry);
         Gauge.builder("zeusd.pod.attribution.up", attribution, a -> a.listedLast() ? 1 : 0)
                 .description("1 if the last list of the kubelet's pod resources succeeded").register(registry);
-        var identities = gpus.identities();
+        Map<Integer, Tags> deviceTags = new HashMap<>();
+        gpus.identities().forEach((id, identity) -> deviceTags.put(id,
+                Tags.of("gpu", Integer.toString(id), "uuid", identity.uuid())));
         attribution.onChange(assignments -> {
-            List<MultiGauge.Row<?>> rows = new ArrayList<>();
-            int over = 0;
-            for (var gpu : assignments.byGpu().entrySet()) {
-                Tags device = Tags.of("gpu", Integer.toString(gpu.getKey()), "uuid",
-                        identities.get(gpu.getKey()).uuid());
-                for (ContainerRef container : gpu.getValue()) {
-                    if (rows.size() == MAX_SERIES) {
-                        over++;
-                        continue;
-                    }
-                    rows.add(MultiGauge.Row.of(device.and("namespace", container.namespace(), "pod", container.pod(),
-                            "container", container.container()), 1));
-                }
-            }
-            info.register(rows, true);
-            if (over > 0) {
-                dropped.increment(over);
+            Rows rows = rows(assignments, deviceTags);
+            info.register(rows.rows(), true);
+            if (rows.over() > 0) {
+                dropped.increment(rows.over());
             }
         });
+    }
+
+    /** The series of one list, at most {@link #MAX_SERIES}; {@code over} counts the ones left out. */
+    record Rows(List<MultiGauge.Row<?>> rows, int over) {
+    }
+
+    static Rows rows(GpuAssignments assignments, Map<Integer, Tags> deviceTags) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        int over = 0;
+        for (var gpu : assignments.byGpu().entrySet()) {
+            for (ContainerRef container : gpu.getValue()) {
+                if (rows.size() == MAX_SERIES) {
+                    over++;
+                    continue;
+                }
+                rows.add(MultiGauge.Row.of(deviceTags.get(gpu.getKey()).and("namespace", container.namespace(), "pod",
+                        container.pod(), "container", container.container()), 1));
+            }
+        }
+        return new Rows(rows, over);
     }
 }

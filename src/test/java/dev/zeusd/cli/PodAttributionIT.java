@@ -131,7 +131,8 @@ class PodAttributionIT {
         List<String> info = lines(metrics, "zeusd_gpu_pod_info");
         assertEquals(4, info.size(), String.join("\n", info));
         assertTrue(info.stream().anyMatch(l -> l.contains("container=\"trainer\"") && l.contains("gpu=\"0\"")
-                && l.contains("namespace=\"ml\"") && l.contains("pod=\"train-7f\"") && l.contains("uuid=\"" + UUID + "0\"")
+                && l.contains("namespace=\"ml\"") && l.contains("pod=\"train-7f\"")
+                && l.contains("uuid=\"" + UUID + "0\"")
                 && l.endsWith(" 1.0")), String.join("\n", info));
         assertEquals(2, info.stream().filter(l -> l.contains("gpu=\"1\"")).count());
         assertEquals(1, lines(metrics, "zeusd_gpu_power_watts").stream().filter(l -> l.contains("gpu=\"1\"")).count(),
@@ -242,7 +243,8 @@ class PodAttributionIT {
             exported.add(names.group(1));
         }
         String dashboard = Files.readString(Path.of("helm/zeusd/dashboards/zeusd.json"));
-        Matcher panel = Pattern.compile("\"expr\": \"([^\"\\\\]*(?:\\\\.[^\"\\\\]*)*zeusd_gpu_pod_info[^\"\\\\]*(?:\\\\.[^\"\\\\]*)*)\"")
+        String jsonString = "[^\"\\\\]*(?:\\\\.[^\"\\\\]*)*"; // a JSON string's body, escapes included
+        Matcher panel = Pattern.compile("\"expr\": \"(" + jsonString + "zeusd_gpu_pod_info" + jsonString + ")\"")
                 .matcher(dashboard);
         int panels = 0;
         while (panel.find()) {

@@ -16,7 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +33,8 @@ import dev.zeusd.testsupport.ZeusdProcess;
 
 /**
  * The chart's dashboard queries, evaluated by a real Prometheus (Debian's) scraping the packaged daemon with pod
- * attribution on: every query parses and runs, and the pod panels share each GPU's power out without counting a
- * time-sliced GPU twice.
+ * attribution on: every panel's query parses, runs and has a result, and the pod panels' own expressions share each
+ * GPU's power out without counting a time-sliced GPU twice.
  */
 class DashboardInPrometheusIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -85,27 +89,45 @@ class DashboardInPrometheusIT {
         }
         Thread.sleep(2_500); // a few scrapes, for the rate() and sum_over_time() panels
         JsonNode dashboard = JSON.readTree(Files.readString(Path.of("helm/zeusd/dashboards/zeusd.json")));
-        List<String> queries = new ArrayList<>();
-        dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> queries.add(t.path("expr").asText())));
+        Map<String, String> queries = new LinkedHashMap<>(); // each panel's expressions, keyed by title (and index)
+        dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> queries.put(
+                p.path("title").asText() + " #" + queries.size(), instant(t.path("expr").asText()))));
         assertTrue(queries.size() >= 10, queries.toString());
-        for (String expr : queries) {
-            query(port, expr.replace("$node", ".*").replace("$job", ".*").replace("$__range", "1m"));
-        }
-        // at one evaluation time: namespaces add up to the assigned GPUs' power, a shared GPU split in two
-        String share = "(zeusd_gpu_pod_info / on (node, gpu) group_left count by (node, gpu) (zeusd_gpu_pod_info))";
-        String byNamespace = "sum by (namespace) (zeusd_gpu_power_watts * on (node, gpu) group_right () " + share + ")";
-        String check = "sum(" + byNamespace + ") - sum(zeusd_gpu_power_watts{gpu=~\"0|1\"})";
-        assertEquals(0.0, query(port, check).get(0).path("value").get(1).asDouble(), 1e-6);
-        String halves = "sum by (pod) (zeusd_gpu_power_watts * on (node, gpu) group_right () " + share
-                + ") / on () group_left sum(zeusd_gpu_power_watts{gpu=\"0\"})";
-        int shared = 0;
-        for (JsonNode pod : query(port, halves)) {
-            if (List.of("a", "b").contains(pod.path("metric").path("pod").asText())) {
-                assertEquals(0.5, pod.path("value").get(1).asDouble(), 1e-6, pod.toString());
-                shared++;
+        queries.forEach((panel, expr) -> {
+            try {
+                assertTrue(query(port, expr).size() > 0, panel + ": " + expr + " has no result");
+            } catch (Exception e) {
+                throw new AssertionError(panel, e);
             }
-        }
-        assertEquals(2, shared, "both pods on the time-sliced GPU");
+        });
+        // the panel's own expression, at one evaluation time: namespaces add up to the assigned GPUs' power, and the
+        // time-sliced GPU 0 counts once for namespace ml (its two pods a half each), not twice
+        String byNamespace = panel(queries, "GPU power by namespace");
+        String total = "sum(" + byNamespace + ") - sum(zeusd_gpu_power_watts{gpu=~\"0|1\"})";
+        assertEquals(0.0, query(port, total).get(0).path("value").get(1).asDouble(), 1e-6);
+        String gpu0 = "sum(zeusd_gpu_power_watts{gpu=\"0\"})";
+        Map<String, Double> byName = new HashMap<>();
+        query(port, "(" + byNamespace + ") / on () group_left " + gpu0).forEach(n -> byName.put(
+                n.path("metric").path("namespace").asText(), n.path("value").get(1).asDouble()));
+        assertEquals(Set.of("ml", "web"), byName.keySet());
+        assertEquals(1.0, byName.get("ml"), 1e-6, "GPU 0 shared by ml's two pods, counted once");
+        List<String> pods = new ArrayList<>();
+        query(port, panel(queries, "GPU energy by pod")).forEach(n -> pods.add(n.path("metric").path("pod").asText()));
+        assertEquals(List.of("a", "b", "w"), pods.stream().sorted().toList());
+    }
+
+    /**
+     * A dashboard expression with Grafana's variables filled in; the energy panel's 30 s subquery step becomes 1 s
+     * (and its factor with it), so that a Prometheus only seconds old already has samples on the steps.
+     */
+    private static String instant(String expr) {
+        return expr.replace("$node", ".*").replace("$job", ".*").replace("$__range", "1m")
+                .replace(":30s])) * 30", ":1s])) * 1");
+    }
+
+    private static String panel(Map<String, String> queries, String titleStart) {
+        return queries.entrySet().stream().filter(e -> e.getKey().startsWith(titleStart)).map(Map.Entry::getValue)
+                .findFirst().orElseThrow(() -> new AssertionError("no panel " + titleStart + ": " + queries.keySet()));
     }
 
     /** Whether Prometheus is up and has scraped the pod series (it takes a moment to start). */

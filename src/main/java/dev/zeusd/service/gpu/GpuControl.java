@@ -2,7 +2,6 @@ package dev.zeusd.service.gpu;
 
 import java.io.IOException;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +42,8 @@ public final class GpuControl {
     private static final Logger LOG = Logger.getLogger(GpuControl.class);
 
     private final DeviceWorkers<GpuDevice> workers;
-    /** The override file's operations, resolved once: a call without an override never enters the override code. */
-    private final Map<Operation, CommandOverride> overrides = new EnumMap<>(Operation.class);
+    /** The override file's table, taken once: a call without an override never enters the override code. */
+    private final Map<Operation, CommandOverride> overrides;
     private final ControlAudit audit;
     private final SettingsKeeper keeper;
     private final boolean journals;
@@ -55,9 +54,7 @@ public final class GpuControl {
     GpuControl(DeviceWorkers<GpuDevice> workers, CommandOverrides overrides, ControlAudit audit,
             RestorePolicy restore) {
         this.workers = workers;
-        for (Operation operation : Operation.values()) {
-            overrides.forOperation(operation).ifPresent(override -> this.overrides.put(operation, override));
-        }
+        this.overrides = overrides.byOperation();
         this.audit = audit;
         // this::restore escapes before the fields below are set: it uses only audit and overrides, set above
         this.keeper = new SettingsKeeper(workers, this::restore, restore);

@@ -43,8 +43,6 @@ public final class GpuService implements AutoCloseable {
     static final SharedRead<GpuDevice, GpuReading> READING = new SharedRead<>("metrics reading",
             gpu -> new GpuReading(gpu.powerMw(), gpu.identity().cumulativeEnergyAvailable() ? gpu.totalEnergyMj() : null,
                     gpu.powerLimitMw()));
-    static final SharedRead<GpuDevice, List<String>> MIG_DEVICES = new SharedRead<>("MIG devices",
-            GpuDevice::migDeviceUuids);
 
     private final GpuBackend backend;
     private final DeviceWorkers<GpuDevice> workers;
@@ -147,7 +145,7 @@ public final class GpuService implements AutoCloseable {
 
     /** The MIG devices each GPU is partitioned into now, for pod attribution (MIG ids name no GPU by themselves). */
     public Map<Integer, CompletableFuture<List<String>>> migDevices(Collection<Integer> ids) {
-        return workers.readEach(ids, MIG_DEVICES);
+        return workers.submitEach(ids, GpuDevice::migDeviceUuids); // every few seconds at most: nothing to share
     }
 
     /** One GPU's instant power in mW, for a stream poller: a poll round never waits on one device's read. */

@@ -1,5 +1,6 @@
 package dev.zeusd.service.gpu.override;
 
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,11 @@ public final class CommandOverrides {
     /** The override for {@code operation}, if the file has one. */
     public Optional<CommandOverride> forOperation(Operation operation) {
         return Optional.ofNullable(byOperation.get(operation));
+    }
+
+    /** The whole table, unmodifiable: for the control road, which looks an operation up on every call. */
+    public Map<Operation, CommandOverride> byOperation() {
+        return Collections.unmodifiableMap(byOperation);
     }
 
     public boolean isEmpty() {
