@@ -42,6 +42,9 @@ class PodAttributionIT {
     private static final Duration START = Duration.ofSeconds(30);
     private static final String UUID = "GPU-fa4e0000-0000-4000-8000-00000000000";
     private static final String MIG_OF_GPU2 = "MIG-fa4e0000-0000-4000-8000-000000020001";
+    /** Slot 2 of GPU 2: there only once the GPU is partitioned into three. */
+    private static final String MIG_OF_GPU2_SLOT2 = "MIG-fa4e0000-0000-4000-8000-000000020002";
+    private static final String MIG_OF_NO_GPU = "MIG-fa4e0000-0000-4000-8000-000000090001";
 
     @TempDir
     Path dir;
@@ -150,6 +153,13 @@ class PodAttributionIT {
         assertEquals("{\"3\":[" + entry("ml", "train-8a", "trainer") + "]}", pods("?gpu_ids=3"));
         assertEquals(List.of("gpu=\"1\"", "gpu=\"3\""), lines(scrape(), "zeusd_gpu_pod_info").stream()
                 .map(l -> l.replaceFirst(".*(gpu=\"\\d\").*", "$1")).sorted().toList());
+
+        // GPU 2 repartitioned while zeusd runs: its new MIG device is found; one of no GPU here changes nothing
+        Files.writeString(dir.resolve("mig"), "2 3\n");
+        kubelet.pods(pod("mig", "infer-2", container("server", "nvidia.com/mig-1g.10gb", MIG_OF_GPU2_SLOT2)),
+                pod("mig", "elsewhere", container("server", "nvidia.com/mig-1g.10gb", MIG_OF_NO_GPU)));
+        String repartitioned = "{\"0\":[],\"1\":[],\"2\":[" + entry("mig", "infer-2", "server") + "],\"3\":[]}";
+        assertEquals(repartitioned, awaitPods("", repartitioned::equals, Duration.ofSeconds(3)));
         assertTrue(zeusd.isAlive());
     }
 
